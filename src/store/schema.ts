@@ -1,0 +1,74 @@
+import type { Database } from "bun:sqlite";
+
+// Each entry moves the schema one version up; `PRAGMA user_version` says how many have run.
+// Append only: a released migration is never edited, so old databases upgrade the same way.
+const MIGRATIONS: string[] = [
+  `CREATE TABLE mappings (
+     key        TEXT PRIMARY KEY,
+     prompt     TEXT NOT NULL,
+     depth      INTEGER NOT NULL,
+     parent     TEXT,
+     created_at INTEGER NOT NULL
+   );
+   CREATE TABLE pages (
+     key                TEXT PRIMARY KEY,
+     html               TEXT NOT NULL,
+     etag               TEXT NOT NULL,
+     prompt             TEXT NOT NULL,
+     depth              INTEGER NOT NULL,
+     parent             TEXT,
+     model              TEXT NOT NULL,
+     input_tokens       INTEGER NOT NULL,
+     output_tokens      INTEGER NOT NULL,
+     cache_write_tokens INTEGER NOT NULL,
+     cache_read_tokens  INTEGER NOT NULL,
+     web_searches       INTEGER NOT NULL,
+     cost_usd           REAL NOT NULL,
+     rounds             INTEGER NOT NULL,
+     gen_ms             INTEGER NOT NULL,
+     created_at         INTEGER NOT NULL
+   );
+   CREATE TABLE ledger (
+     id                 INTEGER PRIMARY KEY,
+     key                TEXT NOT NULL,
+     model              TEXT NOT NULL,
+     input_tokens       INTEGER NOT NULL,
+     output_tokens      INTEGER NOT NULL,
+     cache_write_tokens INTEGER NOT NULL,
+     cache_read_tokens  INTEGER NOT NULL,
+     web_searches       INTEGER NOT NULL,
+     cost_usd           REAL NOT NULL,
+     rounds             INTEGER NOT NULL,
+     outcome            TEXT NOT NULL,
+     error              TEXT,
+     started_at         INTEGER NOT NULL,
+     duration_ms        INTEGER NOT NULL
+   );
+   CREATE INDEX ledger_key ON ledger (key);`,
+];
+
+export const SCHEMA_VERSION = MIGRATIONS.length;
+
+export function schemaVersion(db: Database): number {
+  const row = db.query("PRAGMA user_version").get() as { user_version: number };
+  return row.user_version;
+}
+
+/** Brings the schema up to date; returns how many migrations ran. Primary only: it writes. */
+export function migrate(db: Database): number {
+  const from = schemaVersion(db);
+  if (from > SCHEMA_VERSION) {
+    throw new Error(
+      `database schema version ${from} is newer than this rabbithole understands ` +
+        `(${SCHEMA_VERSION}); upgrade rabbithole`,
+    );
+  }
+  const apply = db.transaction(() => {
+    for (let v = from; v < SCHEMA_VERSION; v++) {
+      db.exec(MIGRATIONS[v] as string);
+      db.exec(`PRAGMA user_version = ${v + 1}`);
+    }
+  });
+  apply();
+  return SCHEMA_VERSION - from;
+}

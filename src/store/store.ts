@@ -1,0 +1,210 @@
+import { Database } from "bun:sqlite";
+import { existsSync, statSync } from "node:fs";
+import { UsageError } from "../errors.ts";
+import type { Attempt, CachedPage, Mapping, NewPage, PageSummary, Stats, Usage } from "../types.ts";
+import { migrate, SCHEMA_VERSION, schemaVersion } from "./schema.ts";
+
+export interface OpenOptions {
+  /** A replica (or a read-only command): no migration, no pragma that writes, no writes at all. */
+  readonly?: boolean;
+  clock?: () => number;
+}
+
+export type SeedChange = "created" | "updated" | "unchanged";
+
+export interface Store {
+  /** The hot path: one indexed read. */
+  getPage(key: string): CachedPage | null;
+  getMapping(key: string): Mapping | null;
+  setSeed(prompt: string): SeedChange;
+  /** Stores a finished page, its children and its ledger row in one transaction. */
+  savePage(page: NewPage, children: Mapping[], attempt: Attempt): void;
+  /** Records a failed or unfinished attempt: its money was spent all the same. */
+  recordAttempt(attempt: Attempt): void;
+  spentUsd(): number;
+  listPages(): PageSummary[];
+  stats(): Stats;
+  /** Drops cached pages (their mappings stay, so they regenerate); returns the keys removed. */
+  purge(keys: string[]): string[];
+  close(): void;
+  readonly path: string;
+  readonly readonly: boolean;
+}
+
+const USAGE_COLUMNS =
+  "input_tokens, output_tokens, cache_write_tokens, cache_read_tokens, web_searches";
+
+export function etagOf(html: string): string {
+  return `"${Bun.hash(html).toString(36)}"`;
+}
+
+function usageParams(u: Usage) {
+  return [u.inputTokens, u.outputTokens, u.cacheWriteTokens, u.cacheReadTokens, u.webSearches];
+}
+
+function openDatabase(path: string, readonly: boolean): Database {
+  if (path !== ":memory:") {
+    if (existsSync(path) && statSync(path).isDirectory()) {
+      throw new UsageError(`database "${path}" is a directory, not an SQLite file`);
+    }
+    if (readonly && !existsSync(path)) {
+      throw new UsageError(`database "${path}" does not exist`);
+    }
+  }
+  try {
+    const db = readonly
+      ? new Database(path, { readonly: true, strict: true })
+      : new Database(path, { create: true, strict: true });
+    // Forces SQLite to read the header now, so a file that is not a database fails here.
+    schemaVersion(db);
+    return db;
+  } catch (err) {
+    if (err instanceof UsageError) throw err;
+    throw new UsageError(`cannot open database "${path}": ${(err as Error).message}`);
+  }
+}
+
+export function openStore(path: string, opts: OpenOptions = {}): Store {
+  const readonly = opts.readonly ?? false;
+  const now = opts.clock ?? Date.now;
+  const db = openDatabase(path, readonly);
+  try {
+    db.exec("PRAGMA busy_timeout = 5000");
+    if (readonly) {
+      const v = schemaVersion(db);
+      if (v !== SCHEMA_VERSION) {
+        throw new Error(`schema version ${v}, this rabbithole needs ${SCHEMA_VERSION}`);
+      }
+    } else {
+      if (path !== ":memory:") db.exec("PRAGMA journal_mode = WAL");
+      db.exec("PRAGMA synchronous = NORMAL");
+      migrate(db);
+    }
+  } catch (err) {
+    db.close();
+    throw new UsageError(`cannot use database "${path}": ${(err as Error).message}`);
+  }
+  return sqliteStore(path, db, readonly, now);
+}
+
+function sqliteStore(path: string, db: Database, readonly: boolean, now: () => number): Store {
+  const getPage = db.prepare<CachedPage, [string]>("SELECT html, etag FROM pages WHERE key = ?");
+  const getMapping = db.prepare<Mapping, [string]>(
+    "SELECT key, prompt, depth, parent FROM mappings WHERE key = ?",
+  );
+  const insertLedger = readonly
+    ? null
+    : db.prepare(
+        `INSERT INTO ledger (key, model, ${USAGE_COLUMNS}, cost_usd, rounds, outcome, error,
+           started_at, duration_ms) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+      );
+  const write = <T>(fn: () => T): T => {
+    if (readonly) throw new Error(`database "${path}" is open read-only`);
+    return fn();
+  };
+  const recordAttempt = (a: Attempt) =>
+    insertLedger?.run(
+      a.key,
+      a.model,
+      ...usageParams(a.usage),
+      a.costUsd,
+      a.rounds,
+      a.outcome,
+      a.error,
+      a.startedAt,
+      a.durationMs,
+    );
+
+  const save = db.transaction((page: NewPage, children: Mapping[], attempt: Attempt) => {
+    const at = now();
+    db.query(
+      `INSERT OR IGNORE INTO pages (key, html, etag, prompt, depth, parent, model, ${USAGE_COLUMNS},
+         cost_usd, rounds, gen_ms, created_at)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+    ).run(
+      page.key,
+      page.html,
+      etagOf(page.html),
+      page.prompt,
+      page.depth,
+      page.parent,
+      page.model,
+      ...usageParams(page.usage),
+      page.costUsd,
+      page.rounds,
+      page.genMs,
+      at,
+    );
+    // An existing mapping is never overwritten: the first page to promise a link defines it.
+    const insertMapping = db.query(
+      `INSERT OR IGNORE INTO mappings (key, prompt, depth, parent, created_at)
+       VALUES (?, ?, ?, ?, ?)`,
+    );
+    for (const m of children) insertMapping.run(m.key, m.prompt, m.depth, m.parent, at);
+    recordAttempt(attempt);
+  });
+
+  return {
+    path,
+    readonly,
+    getPage: (key) => getPage.get(key),
+    getMapping: (key) => getMapping.get(key),
+    setSeed: (prompt) =>
+      write(() => {
+        const current = getMapping.get("/");
+        if (current?.prompt === prompt) return "unchanged";
+        db.query(
+          `INSERT INTO mappings (key, prompt, depth, parent, created_at) VALUES ('/', ?, 1, NULL, ?)
+           ON CONFLICT (key) DO UPDATE SET prompt = excluded.prompt`,
+        ).run(prompt, now());
+        return current ? "updated" : "created";
+      }),
+    savePage: (page, children, attempt) => write(() => save(page, children, attempt)),
+    recordAttempt: (attempt) => write(() => recordAttempt(attempt)),
+    spentUsd: () =>
+      (db.query("SELECT total(cost_usd) AS spent FROM ledger").get() as { spent: number }).spent,
+    listPages: () =>
+      db
+        .query(
+          `SELECT key, depth, parent, model, length(CAST(html AS BLOB)) AS bytes,
+             cost_usd AS costUsd, created_at AS createdAt FROM pages ORDER BY key`,
+        )
+        .all() as PageSummary[],
+    stats: () => readStats(db),
+    purge: (keys) =>
+      write(() => {
+        const del = db.query("DELETE FROM pages WHERE key = ? RETURNING key");
+        return db.transaction(() => keys.filter((k) => del.get(k) !== null))();
+      }),
+    close: () => db.close(),
+  };
+}
+
+function readStats(db: Database): Stats {
+  const one = <T>(sql: string) => db.query(sql).get() as T;
+  const u = one<Record<string, number>>(
+    `SELECT count(*) AS attempts, total(outcome <> 'ok') AS failed, total(cost_usd) AS spent,
+       total(input_tokens) AS i, total(output_tokens) AS o, total(cache_write_tokens) AS cw,
+       total(cache_read_tokens) AS cr, total(web_searches) AS ws FROM ledger`,
+  );
+  const pages = one<{ n: number }>("SELECT count(*) AS n FROM pages").n;
+  const mappings = one<{ n: number }>("SELECT count(*) AS n FROM mappings").n;
+  const pending = one<{ n: number }>(
+    "SELECT count(*) AS n FROM mappings m WHERE NOT EXISTS (SELECT 1 FROM pages p WHERE p.key = m.key)",
+  ).n;
+  return {
+    pages,
+    mappings,
+    pendingMappings: pending,
+    attempts: u.attempts ?? 0,
+    failedAttempts: u.failed ?? 0,
+    spentUsd: u.spent ?? 0,
+    usage: {
+      inputTokens: u.i ?? 0,
+      outputTokens: u.o ?? 0,
+      cacheWriteTokens: u.cw ?? 0,
+      cacheReadTokens: u.cr ?? 0,
+      webSearches: u.ws ?? 0,
+    },
+  };
+}

@@ -1,0 +1,139 @@
+// The shapes that cross module boundaries. Each module owns its behaviour; this file only names
+// what they hand each other, so that tests can build any part from fakes of the others.
+
+/** Tokens and tool calls one API call (or a sum of calls) consumed. */
+export interface Usage {
+  inputTokens: number;
+  outputTokens: number;
+  cacheWriteTokens: number;
+  cacheReadTokens: number;
+  webSearches: number;
+}
+
+export const ZERO_USAGE: Usage = Object.freeze({
+  inputTokens: 0,
+  outputTokens: 0,
+  cacheWriteTokens: 0,
+  cacheReadTokens: 0,
+  webSearches: 0,
+});
+
+/** A link some page promised: the prompt that will generate the page at `key`. */
+export interface Mapping {
+  key: string;
+  prompt: string;
+  depth: number;
+  parent: string | null;
+}
+
+/** What the hot path needs to answer a cached page. */
+export interface CachedPage {
+  html: string;
+  etag: string;
+}
+
+/** A finished generation, ready to be stored with its mappings in one transaction. */
+export interface NewPage {
+  key: string;
+  html: string;
+  prompt: string;
+  depth: number;
+  parent: string | null;
+  model: string;
+  usage: Usage;
+  costUsd: number;
+  rounds: number;
+  genMs: number;
+}
+
+export type AttemptOutcome = "ok" | "error" | "incomplete" | "refusal";
+
+/** One generation attempt as the ledger records it (failed ones too: the money is spent). */
+export interface Attempt {
+  key: string;
+  model: string;
+  usage: Usage;
+  costUsd: number;
+  rounds: number;
+  outcome: AttemptOutcome;
+  error: string | null;
+  startedAt: number;
+  durationMs: number;
+}
+
+export interface PageSummary {
+  key: string;
+  depth: number;
+  parent: string | null;
+  model: string;
+  bytes: number;
+  costUsd: number;
+  createdAt: number;
+}
+
+export interface Stats {
+  pages: number;
+  mappings: number;
+  pendingMappings: number;
+  attempts: number;
+  failedAttempts: number;
+  usage: Usage;
+  spentUsd: number;
+}
+
+/** The model's output, split by the tolerant parser. */
+export interface ParsedOutput {
+  /** The HTML document, preamble and fences removed; null when there is no whole document. */
+  html: string | null;
+  /** Child links, already normalised and filtered (site-relative, non-empty prompt, not `/`). */
+  mappings: { url: string; prompt: string }[];
+}
+
+export interface GenerateRequest {
+  system: string;
+  prompt: string;
+  maxTokens: number;
+  /** Called with each piece of page text as it streams (never tool blocks). */
+  onText?: (delta: string) => void;
+  signal?: AbortSignal;
+}
+
+export type StopReason =
+  | "end_turn"
+  | "max_tokens"
+  | "stop_sequence"
+  | "tool_use"
+  | "pause_turn"
+  | "refusal"
+  | "model_context_window_exceeded"
+  | (string & {});
+
+export interface GenerateResult {
+  /** All page text the model wrote, across rounds. */
+  text: string;
+  stopReason: StopReason;
+  usage: Usage;
+  model: string;
+  /** API calls made (pause_turn / continuation rounds each count). */
+  rounds: number;
+}
+
+/** Anything that can write a page: the Anthropic client, the offline generator, test doubles. */
+export interface LlmClient {
+  readonly model: string;
+  /** True when calls cost nothing (offline), so no price table is needed. */
+  readonly free: boolean;
+  generate(req: GenerateRequest): Promise<GenerateResult>;
+}
+
+/** The logger surface the app uses; consola satisfies it, tests can capture it. */
+export interface Logger {
+  debug(...args: unknown[]): void;
+  info(...args: unknown[]): void;
+  warn(...args: unknown[]): void;
+  error(...args: unknown[]): void;
+}
+
+export interface Clock {
+  now(): number;
+}

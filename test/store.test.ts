@@ -1,0 +1,153 @@
+import { Database } from "bun:sqlite";
+import { afterEach, describe, expect, test } from "bun:test";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { UsageError } from "../src/errors.ts";
+import { SCHEMA_VERSION } from "../src/store/schema.ts";
+import { openStore } from "../src/store/store.ts";
+import type { Attempt, NewPage } from "../src/types.ts";
+
+const dirs: string[] = [];
+function tempDb(): string {
+  const dir = mkdtempSync(join(tmpdir(), "rabbithole-store-"));
+  dirs.push(dir);
+  return join(dir, "site.db");
+}
+afterEach(() => {
+  for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true });
+});
+
+const usage = {
+  inputTokens: 100,
+  outputTokens: 200,
+  cacheWriteTokens: 10,
+  cacheReadTokens: 5,
+  webSearches: 1,
+};
+const page = (key: string, html = `<!DOCTYPE html><html>${key}</html>`): NewPage => ({
+  key,
+  html,
+  prompt: `brief of ${key}`,
+  depth: 1,
+  parent: null,
+  model: "claude-sonnet-4-6",
+  usage,
+  costUsd: 0.5,
+  rounds: 1,
+  genMs: 1234,
+});
+const attempt = (key: string, outcome: Attempt["outcome"] = "ok", costUsd = 0.5): Attempt => ({
+  key,
+  model: "claude-sonnet-4-6",
+  usage,
+  costUsd,
+  rounds: 1,
+  outcome,
+  error: outcome === "ok" ? null : "boom",
+  startedAt: 1,
+  durationMs: 2,
+});
+
+describe("store", () => {
+  test("migrates a new file and records the schema version", () => {
+    const path = tempDb();
+    openStore(path).close();
+    const db = new Database(path);
+    expect((db.query("PRAGMA user_version").get() as { user_version: number }).user_version).toBe(
+      SCHEMA_VERSION,
+    );
+    db.close();
+  });
+
+  test("seed is the mapping of / at depth 1; changes are reported", () => {
+    const store = openStore(":memory:");
+    expect(store.setSeed("space")).toBe("created");
+    expect(store.setSeed("space")).toBe("unchanged");
+    expect(store.setSeed("oceans")).toBe("updated");
+    expect(store.getMapping("/")).toEqual({ key: "/", prompt: "oceans", depth: 1, parent: null });
+  });
+
+  test("savePage stores page, children and ledger row together; never overwrites mappings", () => {
+    const store = openStore(":memory:");
+    store.savePage(
+      page("/"),
+      [
+        { key: "/a", prompt: "A", depth: 2, parent: "/" },
+        { key: "/b", prompt: "B", depth: 2, parent: "/" },
+      ],
+      attempt("/"),
+    );
+    store.savePage(
+      page("/a"),
+      [{ key: "/b", prompt: "other B", depth: 3, parent: "/a" }],
+      attempt("/a"),
+    );
+    expect(store.getPage("/")?.html).toBe("<!DOCTYPE html><html>/</html>");
+    expect(store.getPage("/")?.etag).toMatch(/^".+"$/);
+    expect(store.getMapping("/b")).toEqual({ key: "/b", prompt: "B", depth: 2, parent: "/" });
+    const stats = store.stats();
+    expect(stats.pages).toBe(2);
+    expect(stats.mappings).toBe(2);
+    expect(stats.pendingMappings).toBe(1);
+    expect(stats.attempts).toBe(2);
+    expect(stats.spentUsd).toBeCloseTo(1);
+    expect(stats.usage.inputTokens).toBe(200);
+  });
+
+  test("failed attempts count toward spend; purge drops pages but keeps mappings", () => {
+    const path = tempDb();
+    const store = openStore(path);
+    store.savePage(page("/x"), [], attempt("/x"));
+    store.recordAttempt(attempt("/y", "error", 0.25));
+    expect(store.spentUsd()).toBeCloseTo(0.75);
+    expect(store.purge(["/x", "/nope"])).toEqual(["/x"]);
+    expect(store.getPage("/x")).toBeNull();
+    store.close();
+    const again = openStore(path);
+    expect(again.spentUsd()).toBeCloseTo(0.75);
+    expect(again.stats().failedAttempts).toBe(1);
+    again.close();
+  });
+
+  test("cache survives a restart", () => {
+    const path = tempDb();
+    const a = openStore(path);
+    a.setSeed("seed");
+    a.savePage(page("/"), [], attempt("/"));
+    a.close();
+    const b = openStore(path);
+    expect(b.getPage("/")?.html).toContain("<html>");
+    expect(b.listPages().map((p) => p.key)).toEqual(["/"]);
+    b.close();
+  });
+
+  test("read-only store refuses writes and leaves the file alone", () => {
+    const path = tempDb();
+    openStore(path).close();
+    const before = Bun.hash(readFileSync(path));
+    const ro = openStore(path, { readonly: true });
+    expect(ro.getPage("/")).toBeNull();
+    expect(() => ro.setSeed("x")).toThrow(/read-only/);
+    ro.close();
+    expect(Bun.hash(readFileSync(path))).toBe(before);
+  });
+
+  test("unusable files are usage errors naming the path", () => {
+    const dir = tempDb().replace(/site\.db$/, "");
+    expect(() => openStore(dir)).toThrow(UsageError);
+    expect(() => openStore(dir)).toThrow(/is a directory/);
+    const garbage = tempDb();
+    writeFileSync(garbage, "this is not a database, just some text that is long enough".repeat(20));
+    expect(() => openStore(garbage)).toThrow(garbage);
+    expect(() => openStore(tempDb(), { readonly: true })).toThrow(/does not exist/);
+  });
+
+  test("a newer schema is refused rather than misread", () => {
+    const path = tempDb();
+    const db = new Database(path);
+    db.exec(`PRAGMA user_version = ${SCHEMA_VERSION + 1}`);
+    db.close();
+    expect(() => openStore(path)).toThrow(/newer than this rabbithole/);
+  });
+});
