@@ -1,0 +1,193 @@
+// The real SDK against the fake API: what the client sends, streams, sums and throws.
+
+import { afterEach, beforeEach, describe, expect, test } from "bun:test";
+import {
+  type AnthropicClientOptions,
+  createAnthropicClient,
+  WEB_TOOLS,
+} from "../src/llm/anthropic.ts";
+import type { GenerateRequest } from "../src/types.ts";
+import {
+  type FakeAnthropic,
+  type FakeReply,
+  htmlDoc,
+  inOrder,
+  pageReply,
+  startFakeAnthropic,
+} from "./fixtures/fake-anthropic.ts";
+
+let fake: FakeAnthropic;
+beforeEach(() => {
+  fake = startFakeAnthropic();
+});
+afterEach(() => fake.close());
+
+const client = (o: Partial<AnthropicClientOptions> = {}) =>
+  createAnthropicClient({
+    apiKey: "sk-test",
+    baseURL: fake.url,
+    model: "claude-sonnet-4-6",
+    webTools: false,
+    maxRetries: 2,
+    ...o,
+  });
+
+/** Runs one generation, collecting the onText deltas. */
+async function run(o: Partial<AnthropicClientOptions> = {}, req: Partial<GenerateRequest> = {}) {
+  const deltas: string[] = [];
+  const result = await client(o).generate({
+    system: "SYSTEM PROMPT",
+    prompt: "USER PROMPT",
+    maxTokens: 1234,
+    onText: (d) => deltas.push(d),
+    ...req,
+  });
+  return { result, deltas };
+}
+
+const replies = (...list: FakeReply[]) => fake.setHandler(inOrder(...list));
+
+describe("a normal generation", () => {
+  test("streams the text in order through onText and returns all of it", async () => {
+    const text = pageReply(htmlDoc("Mars"), [{ url: "/mars/moons.html", prompt: "Moons" }]);
+    fake.setHandler(() => ({ text, chunkSize: 7 }));
+    const { result, deltas } = await run();
+    expect(deltas.length).toBe(Math.ceil(text.length / 7));
+    expect(deltas.join("")).toBe(text);
+    expect(result).toMatchObject({ text, stopReason: "end_turn", rounds: 1 });
+    expect(result.model).toBe("claude-sonnet-4-6");
+  });
+
+  test("sends the model, max_tokens, the user prompt and a cached system block", async () => {
+    await run();
+    const [req] = fake.requests;
+    expect(req?.body).toMatchObject({ model: "claude-sonnet-4-6", max_tokens: 1234, stream: true });
+    expect(req?.body.messages).toEqual([{ role: "user", content: "USER PROMPT" }]);
+    expect(req?.body.system).toEqual([
+      { type: "text", text: "SYSTEM PROMPT", cache_control: { type: "ephemeral" } },
+    ]);
+    expect(req?.headers.authorization ?? req?.headers["x-api-key"]).toContain("sk-test");
+    expect(req?.headers["anthropic-version"]).toBeTruthy();
+  });
+
+  test("sends no tools without web tools, and both server tools with them", async () => {
+    await run({ webTools: false });
+    expect(fake.requests[0]?.body.tools).toBeUndefined();
+    await run({ webTools: true });
+    expect(fake.requests[1]?.body.tools).toEqual([
+      { type: "web_search_20250305", name: "web_search", max_uses: 5 },
+      { type: "web_fetch_20250910", name: "web_fetch", max_uses: 5 },
+    ]);
+    expect(WEB_TOOLS).toHaveLength(2);
+  });
+
+  test("takes usage from message_start and the final message_delta without double counting", async () => {
+    const usage = { input: 120, output: 340, cacheWrite: 1000, cacheRead: 2000 };
+    for (const fullDeltaUsage of [false, true]) {
+      fake.setHandler(() => ({ text: "x".repeat(50), usage, fullDeltaUsage }));
+      const { result } = await run();
+      expect(result.usage).toEqual({
+        inputTokens: 120,
+        outputTokens: 340,
+        cacheWriteTokens: 1000,
+        cacheReadTokens: 2000,
+        webSearches: 0,
+      });
+    }
+  });
+
+  test("keeps server tool blocks out of the text and counts web searches", async () => {
+    const text = "<!DOCTYPE html><html><body>researched</body></html>";
+    fake.setHandler(() => ({
+      text,
+      chunkSize: 5,
+      toolBlocks: [
+        { kind: "web_search", query: "mars moons" },
+        { kind: "web_fetch", url: "https://example.org/phobos", afterChunk: 2 },
+        { kind: "web_search", query: "deimos", afterChunk: 4 },
+      ],
+    }));
+    const { result, deltas } = await run({ webTools: true });
+    expect(deltas.join("")).toBe(text);
+    expect(result.text).toBe(text);
+    expect(result.usage.webSearches).toBe(2);
+  });
+
+  test("returns max_tokens and refusal as stop reasons, not errors", async () => {
+    replies({ text: "<!DOCTYPE html><html><body>cut", stopReason: "max_tokens" });
+    expect((await run()).result).toMatchObject({ stopReason: "max_tokens", rounds: 1 });
+    replies({ text: "I can't write that.", stopReason: "refusal" });
+    expect((await run()).result).toMatchObject({
+      stopReason: "refusal",
+      text: "I can't write that.",
+    });
+  });
+});
+
+describe("pause_turn", () => {
+  test("sends the partial assistant turn back and continues it", async () => {
+    replies(
+      {
+        text: "part one ",
+        stopReason: "pause_turn",
+        toolBlocks: [{ kind: "web_search", query: "q1" }],
+        usage: { input: 10, output: 5 },
+      },
+      { text: "part two", usage: { input: 20, output: 7, cacheRead: 3 } },
+    );
+    const { result, deltas } = await run({ webTools: true });
+    expect(result).toMatchObject({ text: "part one part two", stopReason: "end_turn", rounds: 2 });
+    expect(deltas.join("")).toBe("part one part two");
+    expect(result.usage).toEqual({
+      inputTokens: 30,
+      outputTokens: 12,
+      cacheWriteTokens: 0,
+      cacheReadTokens: 3,
+      webSearches: 1,
+    });
+    const second = fake.requests[1]?.body;
+    expect(second?.tools).toHaveLength(2);
+    expect(second?.system).toEqual(fake.requests[0]?.body.system);
+    expect(second?.messages).toHaveLength(2);
+    expect(second?.messages[0]).toEqual({ role: "user", content: "USER PROMPT" });
+    const assistant = second?.messages[1];
+    expect(assistant?.role).toBe("assistant");
+    const [use, found, said] = (assistant?.content ?? []) as Record<string, unknown>[];
+    expect(use).toMatchObject({
+      type: "server_tool_use",
+      name: "web_search",
+      input: { query: "q1" },
+    });
+    expect(found).toMatchObject({ type: "web_search_tool_result", tool_use_id: use?.id });
+    expect(found?.content).toEqual([
+      expect.objectContaining({ encrypted_content: expect.any(String) }),
+    ]);
+    // The API rejects a final assistant block that ends in whitespace.
+    expect(said).toEqual({ type: "text", text: "part one", citations: null });
+  });
+
+  test("stops after 10 rounds and reports the pause", async () => {
+    replies({ text: "more ", stopReason: "pause_turn", usage: { input: 1, output: 1 } });
+    const { result } = await run();
+    expect(fake.calls).toBe(10);
+    expect(result).toMatchObject({ stopReason: "pause_turn", rounds: 10 });
+    expect(result.usage.inputTokens).toBe(10);
+    const last = fake.requests[9]?.body.messages[1]?.content as { text: string }[];
+    expect(last.map((b) => b.text).join("")).toBe("more more more more more more more more more");
+  });
+});
+
+test("200 concurrent generations all stream their own page", async () => {
+  fake.setHandler((body) => ({
+    text: htmlDoc(String(body.messages[0]?.content)),
+    chunkSize: 9,
+    chunkDelayMs: 1,
+  }));
+  const results = await Promise.all(
+    Array.from({ length: 200 }, (_, i) => run({}, { prompt: `page ${i}`, onText: () => {} })),
+  );
+  results.forEach(({ result }, i) => {
+    expect(result.text).toBe(htmlDoc(`page ${i}`));
+  });
+  expect(fake.calls).toBe(200);
+});
