@@ -1,0 +1,241 @@
+// Resolves flags, environment and defaults into one validated, typed Config (flag > env > default).
+// Every failure is one UsageError line that names the value and where it came from, so an
+// operator can fix a deployment from a single log line.
+
+import { readFileSync } from "node:fs";
+import { UsageError } from "./errors.ts";
+import { DEFAULT_MODEL } from "./llm/prices.ts";
+
+export interface Config {
+  /** The homepage prompt from --seed / --seed-file / env; null when none was given. */
+  seed: string | null;
+  port: number;
+  host: string;
+  /** A filesystem path or ":memory:" (DATABASE_URL forms already resolved). */
+  dbPath: string;
+  model: string;
+  maxTokens: number;
+  depthLimit: number;
+  /** Hard cap on total spend in USD; null = no cap. */
+  maxCostUsd: number | null;
+  webTools: boolean;
+  /** Contents of the --four-oh-four file, read at start-up; null = built-in page. */
+  notFoundHtml: string | null;
+  loadingPage: boolean;
+  offline: boolean;
+  apiKey: string | null;
+  baseURL: string | null;
+}
+
+/** Parsed flags keyed by long option name, as citty yields them ("seed-file", "web-tools"). */
+export type Flags = Record<string, unknown>;
+export type Env = Record<string, string | undefined>;
+
+/** A raw value and the words that tell the operator where it came from. */
+interface Raw {
+  value: string;
+  where: string;
+}
+
+export function resolveServeConfig(flags: Flags, env: Env): Config {
+  const opt = <T>(flag: string, envName: string, parse: (raw: Raw) => T, fallback: T): T => {
+    const raw = pick(flags, env, flag, envName);
+    return raw ? parse(raw) : fallback;
+  };
+  const offline = flagBool(flags, "offline") ?? false;
+  const notFound = fromFlag(flags, "four-oh-four");
+  const config: Config = {
+    seed: resolveSeed(flags, env),
+    port: opt("port", "PORT", (r) => intOf(r, 1, 65535, "a port (1-65535)"), 8080),
+    host: opt("host", "HOST", hostOf, "0.0.0.0"),
+    dbPath: resolveDbConfig(flags, env).dbPath,
+    model: opt("model", "RABBITHOLE_MODEL", modelOf, DEFAULT_MODEL),
+    // Fewer than 256 tokens cannot hold a page, it only multiplies continuation rounds; no
+    // current model writes more than 128k in one call.
+    maxTokens: opt("max-tokens", "RABBITHOLE_MAX_TOKENS", (r) => intOf(r, 256, 128_000), 8192),
+    depthLimit: opt("depth-limit", "RABBITHOLE_DEPTH_LIMIT", (r) => intOf(r, 1, 1000), 5),
+    maxCostUsd: resolveMaxCost(flags, env),
+    webTools: resolveBool(flags, env, "web-tools", "RABBITHOLE_WEB_TOOLS") ?? true,
+    notFoundHtml: notFound ? readText(notFound) : null,
+    loadingPage: resolveBool(flags, env, "loading-page", "RABBITHOLE_LOADING_PAGE") ?? false,
+    offline,
+    apiKey: fromEnv(env, "ANTHROPIC_API_KEY")?.value.trim() || null,
+    baseURL: baseUrlOf(fromEnv(env, "ANTHROPIC_BASE_URL")),
+  };
+  if (!offline && config.apiKey === null) {
+    throw new UsageError(
+      "no Anthropic API key: set ANTHROPIC_API_KEY (export ANTHROPIC_API_KEY=sk-ant-...), " +
+        "or pass --offline to serve placeholder pages without one",
+    );
+  }
+  return config;
+}
+
+/** The database options the read-only commands (pages, stats, purge) share with serve. */
+export function resolveDbConfig(flags: Flags, env: Env): Pick<Config, "dbPath"> {
+  const raw = pick(flags, env, "db", "DATABASE_URL");
+  return { dbPath: raw ? dbPathOf(raw) : "./rabbithole.db" };
+}
+
+export function resolveMaxCost(flags: Flags, env: Env): number | null {
+  const raw = pick(flags, env, "max-cost", "RABBITHOLE_MAX_COST");
+  if (!raw) return null;
+  const n = Number(raw.value);
+  if (!/^(?:\d+(?:\.\d*)?|\.\d+)$/.test(raw.value) || !Number.isFinite(n)) {
+    throw new UsageError(`${raw.where} is not an amount in USD (a number >= 0, like 5 or 2.50)`);
+  }
+  return n;
+}
+
+/**
+ * A file path from a plain path, `sqlite:///abs/path`, `sqlite://rel/path`, `sqlite:path` or
+ * one of the `:memory:` spellings. Query strings (sqlx's `?mode=rwc`) are ignored.
+ */
+export function resolveDbPath(value: string): string {
+  return dbPathOf({ value, where: `database ${quote(value)}` });
+}
+
+function dbPathOf(raw: Raw): string {
+  const { value, where } = raw;
+  if (value === "") throw new UsageError(`${where} is empty`);
+  const url = /^sqlite:(.*)$/is.exec(value);
+  if (!url) {
+    if (/^[a-z][a-z0-9+.-]*:\/\//i.test(value)) {
+      throw new UsageError(
+        `${where} is not SQLite: use a file path, sqlite:///abs/path, sqlite://rel/path ` +
+          "or :memory:",
+      );
+    }
+    return value;
+  }
+  let rest = (url[1] ?? "").replace(/[?#].*$/s, "");
+  if (rest.startsWith("//")) rest = rest.slice(2);
+  try {
+    rest = decodeURIComponent(rest);
+  } catch {
+    throw new UsageError(`${where} has a broken %-escape`);
+  }
+  if (rest === "") throw new UsageError(`${where} names no file`);
+  return rest;
+}
+
+function resolveSeed(flags: Flags, env: Env): string | null {
+  const text = fromFlag(flags, "seed");
+  const file = fromFlag(flags, "seed-file");
+  if (text && file) throw new UsageError("--seed and --seed-file exclude each other: pass one");
+  if (text) return seedOf(text);
+  if (file) return seedOf(file, readText(file));
+  const envText = fromEnv(env, "RABBITHOLE_SEED");
+  const envFile = fromEnv(env, "RABBITHOLE_SEED_FILE");
+  if (envText && envFile) {
+    throw new UsageError(
+      "RABBITHOLE_SEED and RABBITHOLE_SEED_FILE are both set (environment): unset one",
+    );
+  }
+  if (envText) return seedOf(envText);
+  return envFile ? seedOf(envFile, readText(envFile)) : null;
+}
+
+// Trimmed, so that a trailing newline in a file does not count as a changed seed.
+function seedOf(raw: Raw, text = raw.value): string {
+  const seed = text.trim();
+  if (seed === "") throw new UsageError(`${raw.where} is empty`);
+  return seed;
+}
+
+function readText(raw: Raw): string {
+  let text: string;
+  try {
+    text = readFileSync(raw.value, "utf8");
+  } catch (err) {
+    throw new UsageError(`${raw.where} cannot be read: ${fsReason(err)}`);
+  }
+  if (text.trim() === "") throw new UsageError(`${raw.where} is an empty file`);
+  return text;
+}
+
+const FS_REASONS: Record<string, string> = {
+  ENOENT: "no such file",
+  EISDIR: "it is a directory",
+  EACCES: "permission denied",
+  EPERM: "permission denied",
+};
+
+function fsReason(err: unknown): string {
+  return FS_REASONS[(err as { code?: string }).code ?? ""] ?? (err as Error).message;
+}
+
+function intOf(raw: Raw, min: number, max: number, what = `a whole number from ${min} to ${max}`) {
+  const n = /^\d{1,9}$/.test(raw.value) ? Number(raw.value) : Number.NaN;
+  if (!(n >= min && n <= max)) throw new UsageError(`${raw.where} is not ${what}`);
+  return n;
+}
+
+function hostOf(raw: Raw): string {
+  // Bun.serve wants an IPv6 address without the brackets a URL would put around it.
+  const host = raw.value.replace(/^\[(.*)\]$/, "$1");
+  if (!/^[A-Za-z0-9._:%-]+$/.test(host)) {
+    throw new UsageError(`${raw.where} is not a host name or IP address`);
+  }
+  return host;
+}
+
+function modelOf(raw: Raw): string {
+  if (!/^[A-Za-z0-9][A-Za-z0-9._:@/-]{0,127}$/.test(raw.value)) {
+    throw new UsageError(`${raw.where} is not a model id (like ${DEFAULT_MODEL})`);
+  }
+  return raw.value;
+}
+
+function baseUrlOf(raw: Raw | undefined): string | null {
+  if (!raw) return null;
+  const url = URL.parse(raw.value);
+  if (!url || (url.protocol !== "http:" && url.protocol !== "https:")) {
+    throw new UsageError(`${raw.where} is not an http(s) URL`);
+  }
+  return raw.value;
+}
+
+const TRUE = new Set(["1", "true", "yes", "on"]);
+const FALSE = new Set(["0", "false", "no", "off"]);
+
+function resolveBool(flags: Flags, env: Env, flag: string, envName: string): boolean | undefined {
+  const fromFlagValue = flagBool(flags, flag);
+  if (fromFlagValue !== undefined) return fromFlagValue;
+  const raw = fromEnv(env, envName);
+  if (!raw) return undefined;
+  const word = raw.value.trim().toLowerCase();
+  if (TRUE.has(word)) return true;
+  if (FALSE.has(word)) return false;
+  throw new UsageError(`${raw.where} is not a boolean (use 1/0, true/false, yes/no or on/off)`);
+}
+
+function flagBool(flags: Flags, name: string): boolean | undefined {
+  const value = flags[name];
+  if (value === undefined || value === null) return undefined;
+  if (typeof value !== "boolean") throw new UsageError(`--${name} takes no value`);
+  return value;
+}
+
+function pick(flags: Flags, env: Env, flag: string, envName: string): Raw | undefined {
+  return fromFlag(flags, flag) ?? fromEnv(env, envName);
+}
+
+function fromFlag(flags: Flags, name: string): Raw | undefined {
+  const value = flags[name];
+  if (value === undefined || value === null) return undefined;
+  if (typeof value !== "string") throw new UsageError(`--${name} needs a value`);
+  return { value, where: `--${name} ${quote(value)}` };
+}
+
+// Deployment tools often set a variable to "" to mean "not set".
+function fromEnv(env: Env, name: string): Raw | undefined {
+  const value = env[name];
+  if (value === undefined || value === "") return undefined;
+  return { value, where: `${name}=${quote(value)} (environment)` };
+}
+
+// Long values (a seed, a pasted document) would drown the message.
+function quote(value: string): string {
+  return JSON.stringify(value.length > 60 ? `${value.slice(0, 57)}...` : value);
+}

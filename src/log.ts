@@ -1,0 +1,143 @@
+// The app's logger: consola's core with our own reporters, because consola's default entry picks
+// a fancy reporter even without a TTY, collapses repeated lines, and reads CONSOLA_LEVEL=debug
+// as NaN (which lets everything through).
+
+import { inspect } from "node:util";
+import { type ConsolaReporter, createConsola, LogLevels, type LogObject } from "consola/core";
+import { UsageError } from "./errors.ts";
+import type { Logger } from "./types.ts";
+
+export type LogFormat = "json" | "pretty" | "auto";
+
+export interface LoggerOptions {
+  /** A consola level name (info, debug, …) or number; default CONSOLA_LEVEL, then info. */
+  level?: string;
+  /** auto: JSON lines unless stdout is a terminal. */
+  format?: LogFormat;
+  env?: Record<string, string | undefined>;
+  /** Where finished lines go; default stdout, stderr for warnings and errors. */
+  write?: (line: string, isError: boolean) => void;
+}
+
+export function createLogger(opts: LoggerOptions = {}): Logger {
+  const env = opts.env ?? process.env;
+  const format = opts.format ?? "auto";
+  const json = format === "json" || (format === "auto" && !process.stdout.isTTY);
+  const write = opts.write ?? writeStd;
+  const color = !opts.write && !json && process.stdout.isTTY && !env.NO_COLOR;
+  const reporter: ConsolaReporter = {
+    log: (obj) => {
+      const entry = toEntry(obj);
+      const line = json ? jsonLine(entry) : prettyLine(entry, color);
+      write(redact(line), obj.level <= LogLevels.warn);
+    },
+  };
+  return createConsola({
+    level: parseLevel(opts.level, env.CONSOLA_LEVEL),
+    throttle: 0,
+    reporters: [reporter],
+  });
+}
+
+export function parseLevel(explicit: string | undefined, fromEnv: string | undefined): number {
+  const [value, where] =
+    explicit !== undefined
+      ? [explicit, `log level "${explicit}"`]
+      : fromEnv
+        ? [fromEnv, `CONSOLA_LEVEL="${fromEnv}" (environment)`]
+        : ["info", ""];
+  const word = value.trim().toLowerCase();
+  if (/^-?\d+$/.test(word)) return Number(word);
+  const level = (LogLevels as Record<string, number>)[word];
+  if (level === undefined) {
+    const names = Object.keys(LogLevels).join(", ");
+    throw new UsageError(`${where} is not a log level (${names}, or a number)`);
+  }
+  return level;
+}
+
+const SECRET = /sk-ant-[A-Za-z0-9_-]+/g;
+const SECRET_KEY = /^(api[-_]?key|x-api-key|authorization|password|secret|token)$/i;
+
+/** Anything that looks like an Anthropic key, wherever it hides in a line. */
+export function redact(line: string): string {
+  return line.replace(SECRET, "sk-ant-[redacted]");
+}
+
+interface Entry {
+  time: Date;
+  level: string;
+  msg: string;
+  fields: Record<string, unknown>;
+  stack: string | undefined;
+}
+
+const CONSOLA_KEYS = new Set(["date", "args", "type", "level", "tag", "message", "additional"]);
+
+function toEntry(obj: LogObject): Entry {
+  const args: unknown[] = [...obj.args];
+  const fields: Record<string, unknown> = {};
+  // consola merges a lone `{ message, … }` argument into the log object: keep its extra keys.
+  for (const [k, v] of Object.entries(obj)) if (!CONSOLA_KEYS.has(k)) fields[k] = v;
+  if (obj.tag) fields.tag = obj.tag;
+  if (isPlainObject(args.at(-1))) Object.assign(fields, args.pop());
+  const error = args.find((a): a is Error => a instanceof Error);
+  const msg = args.map((a) => (a instanceof Error ? a.message : text(a))).join(" ");
+  return { time: obj.date, level: obj.type, msg, fields, stack: error?.stack };
+}
+
+function jsonLine(e: Entry): string {
+  const out: Record<string, unknown> = { time: e.time.toISOString(), level: e.level, msg: e.msg };
+  for (const [k, v] of Object.entries(e.fields)) out[k in out ? `_${k}` : k] = v;
+  if (e.stack) out.stack = e.stack;
+  try {
+    return JSON.stringify(out, replacer);
+  } catch {
+    // Circular fields: still one line, still parseable.
+    return JSON.stringify({ time: out.time, level: e.level, msg: e.msg, fields: text(e.fields) });
+  }
+}
+
+const LEVEL_COLORS: Record<string, number> = { error: 31, fatal: 31, warn: 33, debug: 90 };
+
+function prettyLine(e: Entry, color: boolean): string {
+  const time = e.time.toTimeString().slice(0, 8);
+  const label = e.level.toUpperCase().padEnd(5);
+  const code = LEVEL_COLORS[e.level] ?? 36;
+  const head = color ? `\x1b[90m${time}\x1b[0m \x1b[${code}m${label}\x1b[0m` : `${time} ${label}`;
+  const pairs = Object.entries(e.fields).map(([k, v]) => `${k}=${pretty(k, v)}`);
+  const line = [head, e.msg, ...pairs].filter(Boolean).join(" ");
+  // A stack reads better as lines on a terminal; JSON keeps it in one field instead.
+  return e.stack ? `${line}\n${e.stack.split("\n").slice(1).join("\n")}` : line;
+}
+
+function pretty(key: string, value: unknown): string {
+  const v = replacer(key, value);
+  if (typeof v === "string") return /^[^\s"=]+$/.test(v) ? v : JSON.stringify(v);
+  return text(v);
+}
+
+function replacer(key: string, value: unknown): unknown {
+  if (key && SECRET_KEY.test(key) && value != null) return "[redacted]";
+  if (value instanceof Error) {
+    const code = (value as { code?: unknown }).code;
+    return { name: value.name, message: value.message, ...(code ? { code } : {}) };
+  }
+  if (typeof value === "bigint") return value.toString();
+  return value;
+}
+
+function text(value: unknown): string {
+  if (typeof value === "string") return value;
+  return inspect(value, { breakLength: Number.POSITIVE_INFINITY, depth: 4, colors: false });
+}
+
+function isPlainObject(value: unknown): value is Record<string, unknown> {
+  if (value === null || typeof value !== "object") return false;
+  const proto = Object.getPrototypeOf(value);
+  return proto === Object.prototype || proto === null;
+}
+
+function writeStd(line: string, isError: boolean): void {
+  (isError ? process.stderr : process.stdout).write(`${line}\n`);
+}
