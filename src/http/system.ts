@@ -1,0 +1,48 @@
+import { replayResponse } from "../cluster.ts";
+import { HttpError } from "../errors.ts";
+import { normalizeKey } from "../keys.ts";
+import type { PageContext } from "./page-route.ts";
+import { generatable } from "./page-route.ts";
+import { jsonResponse } from "./respond.ts";
+
+/** Routes under `/__`: never generated, never cached, cheap. */
+export function serveSystem(ctx: PageContext, req: Request, path: string): Response {
+  switch (path) {
+    case "/__health":
+      // No write and no LLM call: a load balancer may ask every few seconds.
+      return jsonResponse({
+        status: "ok",
+        role: ctx.cluster.role().primary ? "primary" : "replica",
+        inFlight: ctx.generator.inFlight,
+      });
+    case "/__ready":
+      return ready(ctx, req);
+    default:
+      throw new HttpError(404, "There is no such system page.");
+  }
+}
+
+function ready(ctx: PageContext, req: Request): Response {
+  const url = new URL(req.url).searchParams.get("url");
+  if (!url)
+    throw new HttpError(400, "The url parameter is required, e.g. /__ready?url=/about.html");
+  const key = normalizeKey(url);
+  if (ctx.store.getPage(key)) return jsonResponse({ state: "ready" });
+  const role = ctx.cluster.role();
+  if (!role.primary) return replayResponse(req, role.host);
+  if (ctx.generator.get(key)) return jsonResponse({ state: "generating" }, 202);
+  const failure = ctx.generator.lastFailure(key);
+  if (failure) return jsonResponse({ state: failure.kind }, 503, retryAfter(failure.kind));
+  const mapping = generatable(ctx, key);
+  if (!mapping) return jsonResponse({ state: "unknown" }, 404);
+  // Linked but not started (say the server restarted mid-generation): a watcher's page waits
+  // on it, so start it rather than leave the watcher polling forever.
+  if (req.method === "GET" && ctx.generator.start(mapping)) {
+    return jsonResponse({ state: "generating" }, 202);
+  }
+  return jsonResponse({ state: "budget" }, 503, retryAfter("budget"));
+}
+
+function retryAfter(kind: string): Record<string, string> {
+  return { "retry-after": kind === "budget" ? "3600" : "5" };
+}

@@ -1,0 +1,97 @@
+import { litefsCluster } from "./cluster.ts";
+import type { Config } from "./config.ts";
+import { UsageError } from "./errors.ts";
+import { createApp, errorResponse } from "./http/app.ts";
+import { createAnthropicClient } from "./llm/anthropic.ts";
+import { createOfflineClient } from "./llm/offline.ts";
+import { type Price, priceFor } from "./llm/prices.ts";
+import { openRoleAwareStore } from "./store/role-aware.ts";
+import type { Store } from "./store/store.ts";
+import type { LlmClient, Logger } from "./types.ts";
+
+export interface RunningServer {
+  url: string;
+  /** Stops accepting, lets generations under way finish, closes the database. */
+  stop(): Promise<void>;
+}
+
+/** Production wiring: the real store, LLM client and clock around `createApp`. */
+export async function startServer(config: Config, logger: Logger): Promise<RunningServer> {
+  const cluster = litefsCluster(config.dbPath);
+  const store = openRoleAwareStore(config.dbPath, cluster);
+  try {
+    if (cluster.role().primary) applySeed(store, config.seed, logger);
+    else
+      logger.info("this machine is a LiteFS replica: it serves cached pages, the primary writes");
+    const llm = createLlm(config);
+    const price = resolvePrice(config, llm, logger);
+    const app = createApp({ store, llm, price, config, logger, cluster });
+    const server = Bun.serve({
+      port: config.port,
+      hostname: config.host,
+      development: false,
+      fetch: (req, srv) => app.fetch(req, srv),
+      error: (err) => errorResponse(err, logger),
+    });
+    const url = `http://${config.host === "0.0.0.0" ? "localhost" : config.host}:${server.port}/`;
+    logger.info(`rabbithole listening on ${url}`, {
+      model: llm.model,
+      db: config.dbPath,
+      mode: config.loadingPage ? "loading-page" : "live",
+    });
+    return {
+      url,
+      async stop() {
+        const closing = server.stop();
+        await app.generator.drain();
+        await closing;
+        store.close();
+      },
+    };
+  } catch (err) {
+    store.close();
+    throw err;
+  }
+}
+
+function applySeed(store: Store, seed: string | null, logger: Logger): void {
+  if (seed === null) {
+    if (!store.getMapping("/")) {
+      throw new UsageError(
+        `the database "${store.path}" has no homepage yet: give one with --seed "…" ` +
+          "(or --seed-file, or RABBITHOLE_SEED)",
+      );
+    }
+    return;
+  }
+  const change = store.setSeed(seed);
+  if (change === "updated") {
+    logger.warn(
+      "the seed changed: the prompt of / is updated; the cached homepage stays until " +
+        "`rabbithole purge /`",
+    );
+  }
+}
+
+function createLlm(config: Config): LlmClient {
+  if (config.offline) return createOfflineClient();
+  return createAnthropicClient({
+    apiKey: config.apiKey ?? "",
+    baseURL: config.baseURL,
+    model: config.model,
+    webTools: config.webTools,
+  });
+}
+
+function resolvePrice(config: Config, llm: LlmClient, logger: Logger): Price | null {
+  if (llm.free) return null;
+  const price = priceFor(llm.model);
+  if (price) return price;
+  if (config.maxCostUsd !== null) {
+    throw new UsageError(
+      `--max-cost needs prices, and model "${llm.model}" is not in the price table`,
+    );
+  }
+  logger.warn(`no prices known for model "${llm.model}": spend is recorded as 0`);
+  return null;
+}

@@ -1,0 +1,159 @@
+import { afterEach, describe, expect, test } from "bun:test";
+import { htmlDoc, pageReply } from "./fixtures/fake-anthropic.ts";
+import { keyOf, listen, type Site, startSite } from "./fixtures/site.ts";
+
+let site: Site | undefined;
+let server: ReturnType<typeof listen> | undefined;
+afterEach(async () => {
+  await server?.stop();
+  await site?.close();
+  site = server = undefined;
+});
+
+const BODY = Array.from({ length: 40 }, (_, i) => `<p>Paragraph ${i} about Mars.</p>`).join("\n");
+const DOC = htmlDoc("Mars", `<h1>Mars</h1>\n${BODY}\n<a href="/mars/moons.html">Moons</a>`);
+const REPLY = pageReply(DOC, [{ url: "/mars/moons.html", prompt: "Phobos and Deimos" }]);
+
+/** Paced model: ~60 chunks, `chunkDelayMs` apart, the child page written instantly. */
+function pacedSite(chunkDelayMs: number, extra: Partial<Parameters<typeof startSite>[0]> = {}) {
+  site = startSite({
+    handler: (body) =>
+      keyOf(body) === "/"
+        ? { text: REPLY, chunkSize: 40, chunkDelayMs }
+        : pageReply(htmlDoc("Moons"), []),
+    ...extra,
+  });
+  server = listen(site);
+  return { site, url: server.url };
+}
+
+describe("live pages", () => {
+  test("the first bytes reach the client long before the upstream finishes", async () => {
+    const { site: s, url } = pacedSite(25);
+    const res = await fetch(`${url}/`);
+    expect(res.status).toBe(200);
+    const reader = (res.body as ReadableStream<Uint8Array>).getReader();
+    const first = await reader.read();
+    // ~60 chunks × 25 ms ≈ 1.5 s upstream: when the head of the page is here, it is still writing.
+    expect(s.app.generator.get("/")).toBeDefined();
+    expect(s.fake.requests.length).toBe(1);
+    expect(s.store.getPage("/")).toBeNull();
+    let text = new TextDecoder().decode(first.value);
+    for (;;) {
+      const r = await reader.read();
+      if (r.done) break;
+      text += new TextDecoder().decode(r.value);
+    }
+    expect(new TextDecoder().decode(first.value).length).toBeLessThan(DOC.length / 2);
+    expect(text).toBe(DOC);
+  });
+
+  test("100 visitors joining at different moments get byte-identical pages from one call", async () => {
+    const { site: s, url } = pacedSite(10);
+    const visits = Array.from({ length: 100 }, async (_, i) => {
+      await Bun.sleep(i * 5);
+      const res = await fetch(`${url}/`);
+      return { status: res.status, body: await res.text() };
+    });
+    const results = await Promise.all(visits);
+    expect(s.fake.calls).toBe(1);
+    for (const r of results) {
+      expect(r.status).toBe(200);
+      expect(r.body).toBe(DOC);
+    }
+  });
+
+  test("a visitor who never reads does not stall the generation or the others", async () => {
+    const { site: s, url } = pacedSite(5);
+    const stalled = await fetch(`${url}/`); // headers read, body never consumed
+    const other = await (await fetch(`${url}/`)).text();
+    expect(other).toBe(DOC);
+    await s.app.generator.drain();
+    expect(s.store.getPage("/")?.html).toBe(DOC);
+    await stalled.body?.cancel();
+  });
+
+  test("visitors leaving never stop a generation: it completes and is cached", async () => {
+    const { site: s, url } = pacedSite(10);
+    const ac = new AbortController();
+    const res = await fetch(`${url}/`, { signal: ac.signal });
+    await (res.body as ReadableStream).getReader().read();
+    ac.abort();
+    await s.app.generator.drain();
+    expect(s.store.getPage("/")?.html).toBe(DOC);
+    expect(s.fake.calls).toBe(1);
+  });
+
+  test("HEAD on a page being written answers at once", async () => {
+    const { site: s, url } = pacedSite(20);
+    const first = fetch(`${url}/`);
+    await Bun.sleep(50);
+    const head = await fetch(`${url}/`, { method: "HEAD" });
+    expect(head.status).toBe(200);
+    expect(s.app.generator.get("/")).toBeDefined(); // answered while the page is still writing
+    await (await first).text();
+    await s.app.generator.drain();
+  });
+
+  test("an upstream error mid-stream ends the page with a notice and caches nothing", async () => {
+    site = startSite({
+      handler: (_b, i) =>
+        i === 0
+          ? { text: REPLY, chunkSize: 40, chunkDelayMs: 5, errorAfterChunks: { after: 10 } }
+          : REPLY,
+    });
+    server = listen(site);
+    const res = await fetch(`${server.url}/`);
+    const body = await res.text();
+    expect(res.status).toBe(200);
+    expect(body.startsWith("<!DOCTYPE html>")).toBe(true);
+    expect(body).toContain('role="alert"');
+    expect(body).toContain("Retry");
+    expect(site.store.getPage("/")).toBeNull();
+    const again = await fetch(`${server.url}/`);
+    expect(await again.text()).toBe(DOC);
+    expect(site.fake.calls).toBe(2);
+  });
+
+  test("clicking ahead: a link shown before its mapping exists waits for it, not 404", async () => {
+    const { site: s, url } = pacedSite(15);
+    const home = await fetch(`${url}/`);
+    const reader = (home.body as ReadableStream<Uint8Array>).getReader();
+    let seen = "";
+    while (!seen.includes("/mars/moons.html")) {
+      const r = await reader.read();
+      if (r.done) break;
+      seen += new TextDecoder().decode(r.value);
+    }
+    expect(s.store.getMapping("/mars/moons.html")).toBeNull();
+    const child = await fetch(`${url}/mars/moons.html`);
+    expect(child.status).toBe(200);
+    expect(await child.text()).toContain("Moons");
+    reader.releaseLock();
+  });
+
+  test("an unknown key does not wait when no page being written links to it", async () => {
+    const { site: s, url } = pacedSite(30);
+    const home = fetch(`${url}/`);
+    await Bun.sleep(30);
+    const res = await fetch(`${url}/unrelated.html`);
+    expect(res.status).toBe(404);
+    expect(s.app.generator.get("/")).toBeDefined(); // answered while the page is still writing
+    await (await home).text();
+  });
+
+  test("the wait before the first token does not drop the connection (idle timeout)", async () => {
+    site = startSite({ handler: () => ({ text: REPLY, firstTokenDelayMs: 11_000 }) });
+    const srv = Bun.serve({
+      port: 0,
+      hostname: "127.0.0.1",
+      development: false,
+      idleTimeout: 10,
+      fetch: (req, s) => (site as Site).app.fetch(req, s),
+    });
+    server = { url: `http://127.0.0.1:${srv.port}`, stop: () => srv.stop(true) };
+    const res = await fetch(`${server.url}/`);
+    expect(res.status).toBe(200);
+    expect(await res.text()).toBe(DOC);
+  }, 20_000);
+});
