@@ -1,0 +1,79 @@
+import { existsSync } from "node:fs";
+import type { Cluster } from "../cluster.ts";
+import type { Stats } from "../types.ts";
+import { type OpenOptions, openStore, type Store } from "./store.ts";
+
+const EMPTY_STATS: Stats = {
+  pages: 0,
+  mappings: 0,
+  pendingMappings: 0,
+  attempts: 0,
+  failedAttempts: 0,
+  spentUsd: 0,
+  usage: {
+    inputTokens: 0,
+    outputTokens: 0,
+    cacheWriteTokens: 0,
+    cacheReadTokens: 0,
+    webSearches: 0,
+  },
+};
+
+/**
+ * The store as a LiteFS machine needs it. A replica opens the file read-only (no migration, no
+ * pragma that writes, no checkpoint on close), and until the primary's database has replicated
+ * it reads as empty. When this machine becomes the primary, the next write reopens it
+ * read-write and migrates; a primary that becomes a replica is kept from writing by the
+ * callers, which ask the cluster before every write.
+ */
+export function openRoleAwareStore(path: string, cluster: Cluster, opts: OpenOptions = {}): Store {
+  let inner: Store | null = null;
+
+  function open(readonly: boolean): Store | null {
+    if (readonly && !existsSync(path)) return null;
+    try {
+      return openStore(path, { ...opts, readonly });
+    } catch (err) {
+      // A replica may see the file before its tables: wait for replication, do not fail.
+      if (readonly && /schema version 0\b/.test(String(err))) return null;
+      throw err;
+    }
+  }
+
+  function reader(): Store | null {
+    if (!inner) inner = open(!cluster.role().primary);
+    return inner;
+  }
+
+  function writer(): Store {
+    if (!cluster.role().primary) throw new Error(`database "${path}": this machine is a replica`);
+    if (!inner || inner.readonly) {
+      inner?.close();
+      inner = open(false) as Store;
+    }
+    return inner;
+  }
+
+  // Fail at start-up, not at the first request, when the file is unusable.
+  reader();
+
+  return {
+    path,
+    get readonly() {
+      return reader()?.readonly ?? true;
+    },
+    getPage: (key) => reader()?.getPage(key) ?? null,
+    getMapping: (key) => reader()?.getMapping(key) ?? null,
+    spentUsd: () => reader()?.spentUsd() ?? 0,
+    listPages: () => reader()?.listPages() ?? [],
+    stats: () => reader()?.stats() ?? EMPTY_STATS,
+    setSeed: (prompt) => writer().setSeed(prompt),
+    savePage: (page, children, attempt) => writer().savePage(page, children, attempt),
+    recordAttempt: (attempt) => writer().recordAttempt(attempt),
+    purge: (keys) => writer().purge(keys),
+    close: () => {
+      inner?.close();
+      inner = null;
+    },
+  };
+}
