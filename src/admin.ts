@@ -5,6 +5,7 @@ import { existsSync } from "node:fs";
 import { litefsCluster } from "./cluster.ts";
 import { HttpError, UsageError } from "./errors.ts";
 import { normalizeKey } from "./keys.ts";
+import { SCHEMA_VERSION } from "./store/schema.ts";
 import { openStore, type Store } from "./store/store.ts";
 import type { PageSummary, Stats } from "./types.ts";
 
@@ -143,4 +144,16 @@ function bytes(x: number): string {
 
 function count(x: number, noun: string): string {
   return `${x} ${noun}${x === 1 ? "" : "s"}`;
+}
+
+/**
+ * Creates or upgrades the schema and exits: LiteFS runs it before the server on candidates
+ * (etc/litefs.yml). A candidate that is not the primary right now leaves it to the one that is.
+ */
+export function migrateDatabase(dbPath: string): string {
+  const role = litefsCluster(dbPath).role();
+  if (!role.primary) return `replica of ${role.host}: migrations run on the primary`;
+  const store = openStore(dbPath);
+  store.close();
+  return `database ${dbPath} is at schema version ${SCHEMA_VERSION}`;
 }

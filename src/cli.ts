@@ -6,106 +6,17 @@
 import { stripVTControlCharacters } from "node:util";
 import { type ArgsDef, type CommandDef, defineCommand, renderUsage, runCommand } from "citty";
 import pkg from "../package.json" with { type: "json" };
-import { listPages, purgePages, showStats } from "./admin.ts";
+import { listPages, migrateDatabase, purgePages, showStats } from "./admin.ts";
 import { checkArgv } from "./argv.ts";
+import { dbArgs, ENV_HELP, jsonArg, maxCostArg, serveArgs } from "./cli-args.ts";
 import { resolveDbConfig, resolveMaxCost, resolveServeConfig } from "./config.ts";
 import { UsageError } from "./errors.ts";
-import { DEFAULT_MODEL } from "./llm/prices.ts";
 import { createLogger } from "./log.ts";
 import type { Logger } from "./types.ts";
 
 // Set by the release build (`bun build --define RABBITHOLE_VERSION='"1.2.3"'`).
 declare const RABBITHOLE_VERSION: string | undefined;
 export const VERSION = typeof RABBITHOLE_VERSION === "string" ? RABBITHOLE_VERSION : pkg.version;
-
-const dbArgs = {
-  db: {
-    type: "string",
-    valueHint: "path|url",
-    description: "SQLite file, path or sqlite:// URL (env DATABASE_URL, default ./rabbithole.db)",
-  },
-} as const satisfies ArgsDef;
-
-const jsonArg = {
-  json: { type: "boolean", description: "Print JSON for scripts" },
-} as const satisfies ArgsDef;
-
-const maxCostArg = {
-  "max-cost": {
-    type: "string",
-    valueHint: "usd",
-    description: "Hard cap on total LLM spend in USD (env RABBITHOLE_MAX_COST, default none)",
-  },
-} as const satisfies ArgsDef;
-
-// No citty `default`s: a default would hide whether the flag was given, and flags beat env.
-const serveArgs = {
-  seed: {
-    type: "string",
-    valueHint: "text",
-    description: "Prompt for the homepage / (env RABBITHOLE_SEED); needed while the db has none",
-  },
-  "seed-file": {
-    type: "string",
-    valueHint: "path",
-    description: "Read the seed from a file instead (env RABBITHOLE_SEED_FILE)",
-  },
-  port: {
-    type: "string",
-    valueHint: "n",
-    description: "Port to listen on (env PORT, default 8080)",
-  },
-  host: {
-    type: "string",
-    valueHint: "addr",
-    description: "Address to bind (env HOST, default 0.0.0.0)",
-  },
-  ...dbArgs,
-  model: {
-    type: "string",
-    valueHint: "id",
-    description: `Anthropic model id (env RABBITHOLE_MODEL, default ${DEFAULT_MODEL})`,
-  },
-  "max-tokens": {
-    type: "string",
-    valueHint: "n",
-    description: "Output token cap per API call (env RABBITHOLE_MAX_TOKENS, default 8192)",
-  },
-  "depth-limit": {
-    type: "string",
-    valueHint: "n",
-    description: "Deepest page, the homepage being 1 (env RABBITHOLE_DEPTH_LIMIT, default 5)",
-  },
-  ...maxCostArg,
-  "web-tools": {
-    type: "boolean",
-    description: "Let Claude use web_search and web_fetch (env RABBITHOLE_WEB_TOOLS, default on)",
-    negativeDescription: "Turn the web tools off (env RABBITHOLE_WEB_TOOLS=0)",
-  },
-  "four-oh-four": {
-    type: "string",
-    valueHint: "path",
-    description: "HTML file served with 404 for unknown URLs (default: a built-in page)",
-  },
-  "loading-page": {
-    type: "boolean",
-    description:
-      "Serve a loading page polling /__ready instead of streaming (env RABBITHOLE_LOADING_PAGE=1)",
-  },
-  offline: {
-    type: "boolean",
-    description: "Write placeholder pages without an API key, at zero cost",
-  },
-} as const satisfies ArgsDef;
-
-const ENV_HELP = `
-
-ENVIRONMENT
-
-  ANTHROPIC_API_KEY   API key, required unless --offline
-  ANTHROPIC_BASE_URL  API base URL, without /v1 (default https://api.anthropic.com)
-  CONSOLA_LEVEL       Log level: error, warn, info, debug (default info)
-`;
 
 const serve = defineCommand({
   meta: { name: "serve", description: "Run the server (the default command)" },
@@ -115,7 +26,7 @@ const serve = defineCommand({
     const logger = createLogger();
     const { startServer } = await import("./server.ts");
     const server = await startServer(config, logger);
-    stopOnSignals(server.stop, logger);
+    stopOnSignals(() => server.stop(config.gracePeriodSec * 1000), logger);
   },
 });
 
@@ -153,9 +64,17 @@ const purge = defineCommand({
   },
 });
 
+const migrate = defineCommand({
+  meta: { name: "migrate", description: "Create or upgrade the database schema, then exit" },
+  args: { ...dbArgs },
+  run({ args }) {
+    print(migrateDatabase(resolveDbConfig(args, process.env).dbPath));
+  },
+});
+
 // Erased to the base type: citty types run() by each command's own args, which makes the
 // commands mutually unassignable, and they are only looked up and run from here.
-const COMMANDS = { serve, pages, stats, purge } as unknown as Record<string, CommandDef>;
+const COMMANDS = { serve, pages, stats, purge, migrate } as unknown as Record<string, CommandDef>;
 
 // Only for help: serve is the default command, so its options are the top-level ones.
 const root: CommandDef = {

@@ -25,6 +25,8 @@ export interface Config {
   offline: boolean;
   apiKey: string | null;
   baseURL: string | null;
+  /** On SIGINT/SIGTERM, how long generations under way may take to finish. */
+  gracePeriodSec: number;
 }
 
 /** Parsed flags keyed by long option name, as citty yields them ("seed-file", "web-tools"). */
@@ -46,7 +48,8 @@ export function resolveServeConfig(flags: Flags, env: Env): Config {
   const notFound = fromFlag(flags, "four-oh-four");
   const config: Config = {
     seed: resolveSeed(flags, env),
-    port: opt("port", "PORT", (r) => intOf(r, 1, 65535, "a port (1-65535)"), 8080),
+    // 0 asks the system for a free port; the log line says which one it got.
+    port: opt("port", "PORT", (r) => intOf(r, 0, 65535, "a port (0-65535)"), 8080),
     host: opt("host", "HOST", hostOf, "0.0.0.0"),
     dbPath: resolveDbConfig(flags, env).dbPath,
     model: opt("model", "RABBITHOLE_MODEL", modelOf, DEFAULT_MODEL),
@@ -61,6 +64,8 @@ export function resolveServeConfig(flags: Flags, env: Env): Config {
     offline,
     apiKey: fromEnv(env, "ANTHROPIC_API_KEY")?.value.trim() || null,
     baseURL: baseUrlOf(fromEnv(env, "ANTHROPIC_BASE_URL")),
+    // Fly's kill_timeout (fly.toml) must stay above this, or the machine is killed mid-drain.
+    gracePeriodSec: opt("grace-period", "RABBITHOLE_GRACE_PERIOD", (r) => intOf(r, 0, 3600), 25),
   };
   if (!offline && config.apiKey === null) {
     throw new UsageError(

@@ -11,8 +11,11 @@ import type { LlmClient, Logger } from "./types.ts";
 
 export interface RunningServer {
   url: string;
-  /** Stops accepting, lets generations under way finish, closes the database. */
-  stop(): Promise<void>;
+  /**
+   * Stops accepting, lets generations under way finish for at most `graceMs` (their money is
+   * being spent), then closes connections and the database.
+   */
+  stop(graceMs?: number): Promise<void>;
 }
 
 /** Production wiring: the real store, LLM client and clock around `createApp`. */
@@ -41,11 +44,28 @@ export async function startServer(config: Config, logger: Logger): Promise<Runni
     });
     return {
       url,
-      async stop() {
+      async stop(graceMs = config.gracePeriodSec * 1000) {
         const closing = server.stop();
-        await app.generator.drain();
+        let timer: Timer | undefined;
+        const drained = await Promise.race([
+          app.generator.drain().then(() => true),
+          new Promise<false>((resolve) => {
+            timer = setTimeout(() => resolve(false), graceMs);
+          }),
+        ]);
+        clearTimeout(timer);
+        if (!drained) {
+          logger.warn("grace period over: abandoning generations under way", {
+            inFlight: app.generator.inFlight,
+          });
+          // Aborted calls still land in the ledger with what they spent before the stop.
+          app.generator.abortAll();
+          await Promise.race([app.generator.drain(), Bun.sleep(1000)]);
+          await server.stop(true);
+        }
         await closing;
         store.close();
+        logger.info("stopped");
       },
     };
   } catch (err) {

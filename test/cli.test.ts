@@ -82,17 +82,20 @@ describe("help and version", () => {
       "RABBITHOLE_MAX_COST",
       "RABBITHOLE_WEB_TOOLS",
       "RABBITHOLE_LOADING_PAGE",
+      "RABBITHOLE_GRACE_PERIOD",
       "ANTHROPIC_API_KEY",
       "ANTHROPIC_BASE_URL",
     ];
     for (const name of names) expect(r.stdout).toContain(name);
     expect(r.stdout).toContain("Port to listen on (env PORT, default 8080)");
-    for (const cmd of ["serve", "pages", "stats", "purge"]) expect(r.stdout).toContain(cmd);
+    for (const cmd of ["serve", "pages", "stats", "purge", "migrate"]) {
+      expect(r.stdout).toContain(cmd);
+    }
     expect(r.stdout).not.toContain("\x1b[");
   });
 
   test("each command has its own help", async () => {
-    for (const cmd of ["serve", "pages", "stats", "purge"]) {
+    for (const cmd of ["serve", "pages", "stats", "purge", "migrate"]) {
       const r = await run([cmd, "--help"]);
       expect(r.code).toBe(0);
       expect(r.stdout).toContain(`rabbithole ${cmd}`);
@@ -253,5 +256,29 @@ describe("serve, then pages, stats and purge on its database", () => {
     writeFileSync(join(replica, ".primary"), "primary-host\n");
     writeFileSync(join(replica, "site.db"), "");
     expectUsage(await run(["purge", "/", "--db", join(replica, "site.db")]), "primary-host");
+  });
+});
+
+describe("migrate", () => {
+  test("creates the schema on a new file, is idempotent, and leaves a replica alone", async () => {
+    const path = db("migrate.db");
+    const first = await run(["migrate", "--db", path]);
+    expect(first.code).toBe(0);
+    expect(first.stdout).toContain("schema version");
+    expect((await run(["migrate"], { DATABASE_URL: `sqlite://${path}` })).code).toBe(0);
+    const store = openStore(path, { readonly: true });
+    expect(store.stats().pages).toBe(0);
+    store.close();
+
+    const replicaDir = join(dir, "replica");
+    mkdirSync(replicaDir, { recursive: true });
+    writeFileSync(join(replicaDir, ".primary"), "machine-a1\n");
+    const r = await run(["migrate", "--db", join(replicaDir, "r.db")]);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain("replica of machine-a1");
+  });
+
+  test("an unusable file is a usage error", async () => {
+    expectUsage(await run(["migrate", "--db", dir]), dir);
   });
 });

@@ -55,6 +55,7 @@ describe("defaults", () => {
       offline: true,
       apiKey: null,
       baseURL: null,
+      gracePeriodSec: 25,
     });
   });
 
@@ -149,12 +150,14 @@ describe("DATABASE_URL forms", () => {
 
 describe("validation names the value and where it came from", () => {
   const cases: [Flags, Env, string][] = [
-    [{ port: "abc" }, {}, '--port "abc" is not a port (1-65535)'],
-    [{}, { PORT: "99999" }, 'PORT="99999" (environment) is not a port (1-65535)'],
-    [{ port: "0" }, {}, '--port "0" is not a port (1-65535)'],
-    [{ port: "80.5" }, {}, '--port "80.5" is not a port (1-65535)'],
-    [{ port: " 80" }, {}, '--port " 80" is not a port (1-65535)'],
-    [{ port: "" }, {}, '--port "" is not a port (1-65535)'],
+    [{ port: "abc" }, {}, '--port "abc" is not a port (0-65535)'],
+    [{}, { PORT: "99999" }, 'PORT="99999" (environment) is not a port (0-65535)'],
+    [{ port: "-1" }, {}, '--port "-1" is not a port (0-65535)'],
+    [{ "grace-period": "soon" }, {}, '--grace-period "soon" is not'],
+    [{}, { RABBITHOLE_GRACE_PERIOD: "-5" }, 'RABBITHOLE_GRACE_PERIOD="-5" (environment) is not'],
+    [{ port: "80.5" }, {}, '--port "80.5" is not a port (0-65535)'],
+    [{ port: " 80" }, {}, '--port " 80" is not a port (0-65535)'],
+    [{ port: "" }, {}, '--port "" is not a port (0-65535)'],
     [
       { "max-tokens": "12abc" },
       {},
@@ -195,6 +198,9 @@ describe("numbers", () => {
   test("accepts the edges of each range", () => {
     expect(resolve({ port: "1" }).port).toBe(1);
     expect(resolve({ port: "65535" }).port).toBe(65535);
+    expect(resolve({ port: "0" }).port).toBe(0);
+    expect(resolve({}).gracePeriodSec).toBe(25);
+    expect(resolve({ "grace-period": "3" }).gracePeriodSec).toBe(3);
     expect(resolve({ "max-tokens": "256" }).maxTokens).toBe(256);
     expect(resolve({ "max-tokens": "128000" }).maxTokens).toBe(128000);
     expect(resolve({ "depth-limit": "1" }).depthLimit).toBe(1);

@@ -52,6 +52,7 @@ export type Generator = ReturnType<typeof createGenerator>;
 export function createGenerator(opts: GeneratorOptions) {
   const { store, llm, clock, logger } = opts;
   const flights = new Map<string, Flight>();
+  const aborts = new Map<string, AbortController>();
   const failures = new Map<string, { kind: FailureKind; reason: string }>();
   let spent = store.spentUsd();
 
@@ -62,6 +63,7 @@ export function createGenerator(opts: GeneratorOptions) {
     m: Mapping,
     fanout: Fanout,
     filter: ReturnType<typeof createHtmlFilter>,
+    signal: AbortSignal,
   ): Promise<FlightResult> {
     const startedAt = clock.now();
     const atLimit = m.depth >= opts.depthLimit;
@@ -90,6 +92,7 @@ export function createGenerator(opts: GeneratorOptions) {
         system: SYSTEM_PROMPT,
         prompt: buildUserPrompt({ ...m, depthLimit: opts.depthLimit }),
         maxTokens: opts.maxTokens,
+        signal,
         onText: (delta) => fanout.push(filter.push(delta)),
       });
       const parsed = parseOutput(result.text, { allowMappings: !atLimit, base: m.key });
@@ -156,7 +159,9 @@ export function createGenerator(opts: GeneratorOptions) {
       failures.delete(m.key);
       const fanout = new Fanout();
       const filter = createHtmlFilter();
-      const done = run(m, fanout, filter).then(
+      const abort = new AbortController();
+      aborts.set(m.key, abort);
+      const done = run(m, fanout, filter, abort.signal).then(
         (r) => r,
         (err: unknown): FlightResult => {
           // Storing failed (disk full, read-only file): nothing is cached, the server lives on.
@@ -175,6 +180,7 @@ export function createGenerator(opts: GeneratorOptions) {
       flights.set(m.key, flight);
       void done.then((r) => {
         flights.delete(m.key);
+        aborts.delete(m.key);
         if (r.ok) return fanout.close();
         failures.set(m.key, { kind: r.kind, reason: r.reason });
         fanout.close(opts.failureNotice?.(m.key, r.reason));
@@ -190,6 +196,10 @@ export function createGenerator(opts: GeneratorOptions) {
     spentUsd: () => spent,
     get inFlight() {
       return flights.size;
+    },
+    /** Cancels every generation under way; each still records what it spent. */
+    abortAll: () => {
+      for (const a of aborts.values()) a.abort(new Error("server stopping"));
     },
     /** Resolves when every generation under way has settled (for a graceful stop). */
     drain: () => Promise.all([...flights.values()].map((f) => f.done)).then(() => undefined),

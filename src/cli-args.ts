@@ -1,0 +1,100 @@
+// The options of every command, with their help text. Each help line names the environment
+// variable that can set it too, since deployments configure rabbithole through the environment.
+
+import type { ArgsDef } from "citty";
+import { DEFAULT_MODEL } from "./llm/prices.ts";
+
+export const dbArgs = {
+  db: {
+    type: "string",
+    valueHint: "path|url",
+    description: "SQLite file, path or sqlite:// URL (env DATABASE_URL, default ./rabbithole.db)",
+  },
+} as const satisfies ArgsDef;
+
+export const jsonArg = {
+  json: { type: "boolean", description: "Print JSON for scripts" },
+} as const satisfies ArgsDef;
+
+export const maxCostArg = {
+  "max-cost": {
+    type: "string",
+    valueHint: "usd",
+    description: "Hard cap on total LLM spend in USD (env RABBITHOLE_MAX_COST, default none)",
+  },
+} as const satisfies ArgsDef;
+
+// No citty `default`s: a default would hide whether the flag was given, and flags beat env.
+export const serveArgs = {
+  seed: {
+    type: "string",
+    valueHint: "text",
+    description: "Prompt for the homepage / (env RABBITHOLE_SEED); needed while the db has none",
+  },
+  "seed-file": {
+    type: "string",
+    valueHint: "path",
+    description: "Read the seed from a file instead (env RABBITHOLE_SEED_FILE)",
+  },
+  port: {
+    type: "string",
+    valueHint: "n",
+    description: "Port to listen on (env PORT, default 8080)",
+  },
+  host: {
+    type: "string",
+    valueHint: "addr",
+    description: "Address to bind (env HOST, default 0.0.0.0)",
+  },
+  ...dbArgs,
+  model: {
+    type: "string",
+    valueHint: "id",
+    description: `Anthropic model id (env RABBITHOLE_MODEL, default ${DEFAULT_MODEL})`,
+  },
+  "max-tokens": {
+    type: "string",
+    valueHint: "n",
+    description: "Output token cap per API call (env RABBITHOLE_MAX_TOKENS, default 8192)",
+  },
+  "depth-limit": {
+    type: "string",
+    valueHint: "n",
+    description: "Deepest page, the homepage being 1 (env RABBITHOLE_DEPTH_LIMIT, default 5)",
+  },
+  ...maxCostArg,
+  "web-tools": {
+    type: "boolean",
+    description: "Let Claude use web_search and web_fetch (env RABBITHOLE_WEB_TOOLS, default on)",
+    negativeDescription: "Turn the web tools off (env RABBITHOLE_WEB_TOOLS=0)",
+  },
+  "four-oh-four": {
+    type: "string",
+    valueHint: "path",
+    description: "HTML file served with 404 for unknown URLs (default: a built-in page)",
+  },
+  "loading-page": {
+    type: "boolean",
+    description:
+      "Serve a loading page polling /__ready instead of streaming (env RABBITHOLE_LOADING_PAGE=1)",
+  },
+  offline: {
+    type: "boolean",
+    description: "Write placeholder pages without an API key, at zero cost",
+  },
+  "grace-period": {
+    type: "string",
+    valueHint: "seconds",
+    description:
+      "On SIGINT/SIGTERM, how long generations under way may finish (env RABBITHOLE_GRACE_PERIOD, default 25)",
+  },
+} as const satisfies ArgsDef;
+
+export const ENV_HELP = `
+
+ENVIRONMENT
+
+  ANTHROPIC_API_KEY   API key, required unless --offline
+  ANTHROPIC_BASE_URL  API base URL, without /v1 (default https://api.anthropic.com)
+  CONSOLA_LEVEL       Log level: error, warn, info, debug (default info)
+`;
