@@ -1,4 +1,4 @@
-import { escapeHtml } from "./pages.ts";
+import { escapeHtml } from "./layout.ts";
 
 /**
  * Appended to a live page whose generation failed after its first bytes were sent: the status

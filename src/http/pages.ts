@@ -1,0 +1,69 @@
+// The server's own status pages (errors, budget, failure). The loading page lives beside them.
+
+import { escapeHtml, HOME, sameSiteHref, statusPage } from "./layout.ts";
+
+export { escapeHtml } from "./layout.ts";
+export { loadingPage } from "./loading-page.ts";
+
+const STATUS_TEXT: Record<number, string> = {
+  400: "Bad request",
+  404: "Not found",
+  405: "Method not allowed",
+  409: "Conflict",
+  414: "URL too long",
+  500: "Server error",
+  503: "Unavailable",
+};
+
+/** A generic error document; `title` and `message` are plain text. */
+export function errorPage(status: number, title: string, message: string): string {
+  const eyebrow = `${status} · ${STATUS_TEXT[status] ?? "Error"}`;
+  return statusPage({ eyebrow, title, lead: escapeHtml(message) });
+}
+
+export function methodNotAllowedPage(): string {
+  return errorPage(405, "Only reading here", "This site answers GET and HEAD requests only.");
+}
+
+export function notFoundPage(key: string): string {
+  return statusPage({
+    eyebrow: "404 · Not found",
+    title: "There is no page here",
+    lead: `No page on this site links to <code>${escapeHtml(key)}</code>, so it has never been
+ written. Follow a link from a page that exists instead.`,
+  });
+}
+
+export function budgetPage(): string {
+  return statusPage({
+    eyebrow: "503 · Budget spent",
+    title: "This site has stopped growing",
+    lead: `Its generation budget is used up, so no new pages can be written. Every page
+ already written is still here to read.`,
+  });
+}
+
+function retryLink(key: string, label: string): string {
+  return `<a class="button primary" href="${sameSiteHref(key)}">${label}</a>${HOME}`;
+}
+
+export function failurePage(key: string, reason: string): string {
+  return statusPage({
+    eyebrow: "503 · Generation failed",
+    title: "This page could not be written",
+    lead: `Something went wrong while writing <code>${escapeHtml(key)}</code>. Nothing was
+ saved, so trying again starts afresh.`,
+    detail: reason,
+    actions: retryLink(key, "Retry"),
+  });
+}
+
+export function refusalPage(key: string): string {
+  return statusPage({
+    eyebrow: "Declined",
+    title: "This page was not written",
+    lead: `The writer declined to write <code>${escapeHtml(key)}</code>. Nothing was saved;
+ you can ask again, or return to the pages that exist.`,
+    actions: retryLink(key, "Try again"),
+  });
+}
