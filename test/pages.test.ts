@@ -1,7 +1,6 @@
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
-import { existsSync, mkdirSync } from "node:fs";
 import type { Server } from "bun";
-import { type Browser, chromium, type Page } from "playwright-core";
+import type { Browser, Page } from "playwright-core";
 import {
   budgetPage,
   errorPage,
@@ -12,6 +11,7 @@ import {
   notFoundPage,
   refusalPage,
 } from "../src/http/pages.ts";
+import { hasChromium, launchBrowser, SHOTS, warnIfNoChromium } from "./fixtures/browser.ts";
 
 const HOSTILE = `/"><script>alert(1)</script><img src=x onerror=alert(2)>`;
 
@@ -98,11 +98,7 @@ describe("server pages", () => {
   });
 });
 
-const CHROMIUM = "/usr/bin/chromium";
-const hasChromium = existsSync(CHROMIUM);
-if (!hasChromium) console.warn(`skipping browser tests: ${CHROMIUM} does not exist`);
-
-const SHOTS = "/tmp/rabbithole-shots";
+warnIfNoChromium("browser tests of the server pages");
 const VIEWPORTS = {
   desktop: { width: 1280, height: 800 },
   mobile: { width: 390, height: 844 },
@@ -120,19 +116,7 @@ describe.skipIf(!hasChromium)("loading page in a real browser", () => {
   if (hasChromium) afterAll(close);
 
   async function launch() {
-    mkdirSync(SHOTS, { recursive: true });
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      headless: true,
-      args: [
-        "--no-sandbox",
-        "--disable-background-networking",
-        "--disable-gpu",
-        "--no-first-run",
-        "--disable-component-update",
-        "--disable-sync",
-      ],
-    });
+    browser = await launchBrowser();
   }
 
   async function close() {
