@@ -71,6 +71,19 @@ export interface PageSummary {
   createdAt: number;
 }
 
+/** A node of the site map: every mapped key, generated or still a promise (the frontier). */
+export interface SiteNode {
+  key: string;
+  depth: number;
+  parent: string | null;
+  /** False for the frontier: linked, not written yet. */
+  generated: boolean;
+  bytes: number | null;
+  costUsd: number | null;
+  model: string | null;
+  createdAt: number;
+}
+
 export interface Stats {
   pages: number;
   mappings: number;

@@ -151,3 +151,26 @@ describe("store", () => {
     expect(() => openStore(path)).toThrow(/newer than this rabbithole/);
   });
 });
+
+describe("site map", () => {
+  test("lists generated pages and the frontier hanging off them", () => {
+    const store = openStore(":memory:");
+    store.setSeed("seed");
+    store.savePage(
+      page("/"),
+      [
+        { key: "/a", prompt: "A", depth: 2, parent: "/" },
+        { key: "/b", prompt: "B", depth: 2, parent: "/" },
+      ],
+      attempt("/"),
+    );
+    const map = store.siteMap();
+    expect(map.map((n) => [n.key, n.depth, n.parent, n.generated])).toEqual([
+      ["/", 1, null, true],
+      ["/a", 2, "/", false],
+      ["/b", 2, "/", false],
+    ]);
+    expect(map[0]?.costUsd).toBeCloseTo(0.5);
+    expect(map[1]?.bytes).toBeNull();
+  });
+});

@@ -66,6 +66,7 @@ export function openRoleAwareStore(path: string, cluster: Cluster, opts: OpenOpt
     getMapping: (key) => reader()?.getMapping(key) ?? null,
     spentUsd: () => reader()?.spentUsd() ?? 0,
     listPages: () => reader()?.listPages() ?? [],
+    siteMap: () => reader()?.siteMap() ?? [],
     stats: () => reader()?.stats() ?? EMPTY_STATS,
     setSeed: (prompt) => writer().setSeed(prompt),
     savePage: (page, children, attempt) => writer().savePage(page, children, attempt),

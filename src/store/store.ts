@@ -1,7 +1,16 @@
 import { Database } from "bun:sqlite";
 import { existsSync, statSync } from "node:fs";
 import { UsageError } from "../errors.ts";
-import type { Attempt, CachedPage, Mapping, NewPage, PageSummary, Stats, Usage } from "../types.ts";
+import type {
+  Attempt,
+  CachedPage,
+  Mapping,
+  NewPage,
+  PageSummary,
+  SiteNode,
+  Stats,
+  Usage,
+} from "../types.ts";
 import { migrate, SCHEMA_VERSION, schemaVersion } from "./schema.ts";
 
 export interface OpenOptions {
@@ -23,6 +32,8 @@ export interface Store {
   recordAttempt(attempt: Attempt): void;
   spentUsd(): number;
   listPages(): PageSummary[];
+  /** Every mapped key with whether it is generated yet: the tree of the site and its frontier. */
+  siteMap(): SiteNode[];
   stats(): Stats;
   /** Drops cached pages (their mappings stay, so they regenerate); returns the keys removed. */
   purge(keys: string[]): string[];
@@ -170,6 +181,17 @@ function sqliteStore(path: string, db: Database, readonly: boolean, now: () => n
              cost_usd AS costUsd, created_at AS createdAt FROM pages ORDER BY key`,
         )
         .all() as PageSummary[],
+    siteMap: () =>
+      (
+        db
+          .query(
+            `SELECT m.key, m.depth, m.parent, p.key IS NOT NULL AS generated,
+               length(CAST(p.html AS BLOB)) AS bytes, p.cost_usd AS costUsd, p.model,
+               coalesce(p.created_at, m.created_at) AS createdAt
+             FROM mappings m LEFT JOIN pages p ON p.key = m.key ORDER BY m.depth, m.key`,
+          )
+          .all() as (Omit<SiteNode, "generated"> & { generated: number })[]
+      ).map((n) => ({ ...n, generated: n.generated === 1 })),
     stats: () => readStats(db),
     purge: (keys) =>
       write(() => {
