@@ -188,6 +188,8 @@ export function createGenerator(opts: GeneratorOptions) {
       return flight;
     },
     get: (key: string) => flights.get(key),
+    /** Every flight under way (for operators). */
+    list: () => [...flights.values()],
     /** Flights whose page is still being written and already shows a link containing `path`. */
     linkingTo: (path: string) =>
       [...flights.values()].filter((f) => f.mayLink && f.html().includes(path)),
