@@ -82,6 +82,23 @@ export const serveArgs = {
     type: "boolean",
     description: "Write placeholder pages without an API key, at zero cost",
   },
+  "price-input": {
+    type: "string",
+    valueHint: "usd",
+    description:
+      "USD per million input tokens, for a model missing from the price table (env RABBITHOLE_PRICE_INPUT)",
+  },
+  "price-output": {
+    type: "string",
+    valueHint: "usd",
+    description: "USD per million output tokens, with --price-input (env RABBITHOLE_PRICE_OUTPUT)",
+  },
+  "stall-timeout": {
+    type: "string",
+    valueHint: "seconds",
+    description:
+      "Fail an upstream stream silent for this long (env RABBITHOLE_STALL_TIMEOUT, default 120)",
+  },
   "grace-period": {
     type: "string",
     valueHint: "seconds",

@@ -3,6 +3,19 @@
 // operator can fix a deployment from a single log line.
 
 import { readFileSync } from "node:fs";
+import {
+  amountOf,
+  type Env,
+  type Flags,
+  flagBool,
+  fromEnv,
+  fromFlag,
+  intOf,
+  pick,
+  quote,
+  type Raw,
+  resolveBool,
+} from "./config-values.ts";
 import { UsageError } from "./errors.ts";
 import { DEFAULT_MODEL } from "./llm/prices.ts";
 
@@ -27,17 +40,13 @@ export interface Config {
   baseURL: string | null;
   /** On SIGINT/SIGTERM, how long generations under way may take to finish. */
   gracePeriodSec: number;
+  /** Longest silence inside an upstream stream before the attempt counts as failed. */
+  stallTimeoutSec: number;
+  /** USD per million input and output tokens, for a model the price table does not know. */
+  prices: { input: number; output: number } | null;
 }
 
-/** Parsed flags keyed by long option name, as citty yields them ("seed-file", "web-tools"). */
-export type Flags = Record<string, unknown>;
-export type Env = Record<string, string | undefined>;
-
-/** A raw value and the words that tell the operator where it came from. */
-interface Raw {
-  value: string;
-  where: string;
-}
+export type { Env, Flags } from "./config-values.ts";
 
 export function resolveServeConfig(flags: Flags, env: Env): Config {
   const opt = <T>(flag: string, envName: string, parse: (raw: Raw) => T, fallback: T): T => {
@@ -66,6 +75,13 @@ export function resolveServeConfig(flags: Flags, env: Env): Config {
     baseURL: baseUrlOf(fromEnv(env, "ANTHROPIC_BASE_URL")),
     // Fly's kill_timeout (fly.toml) must stay above this, or the machine is killed mid-drain.
     gracePeriodSec: opt("grace-period", "RABBITHOLE_GRACE_PERIOD", (r) => intOf(r, 0, 3600), 25),
+    stallTimeoutSec: opt(
+      "stall-timeout",
+      "RABBITHOLE_STALL_TIMEOUT",
+      (r) => intOf(r, 5, 3600),
+      120,
+    ),
+    prices: resolvePrices(flags, env),
   };
   if (!offline && config.apiKey === null) {
     throw new UsageError(
@@ -84,12 +100,23 @@ export function resolveDbConfig(flags: Flags, env: Env): Pick<Config, "dbPath"> 
 
 export function resolveMaxCost(flags: Flags, env: Env): number | null {
   const raw = pick(flags, env, "max-cost", "RABBITHOLE_MAX_COST");
-  if (!raw) return null;
-  const n = Number(raw.value);
-  if (!/^(?:\d+(?:\.\d*)?|\.\d+)$/.test(raw.value) || !Number.isFinite(n)) {
-    throw new UsageError(`${raw.where} is not an amount in USD (a number >= 0, like 5 or 2.50)`);
+  return raw ? amountOf(raw, "an amount in USD (a number >= 0, like 5 or 2.50)") : null;
+}
+
+/** Both prices or neither: half a price table would make every cost wrong. */
+function resolvePrices(flags: Flags, env: Env): Config["prices"] {
+  const input = pick(flags, env, "price-input", "RABBITHOLE_PRICE_INPUT");
+  const output = pick(flags, env, "price-output", "RABBITHOLE_PRICE_OUTPUT");
+  if (!input && !output) return null;
+  if (!input || !output) {
+    const given = (input ?? output) as Raw;
+    throw new UsageError(
+      `${given.where} needs its pair: give both --price-input and --price-output ` +
+        "(USD per million tokens)",
+    );
   }
-  return n;
+  const what = "a price in USD per million tokens (like 3 or 0.80)";
+  return { input: amountOf(input, what), output: amountOf(output, what) };
 }
 
 /**
@@ -170,12 +197,6 @@ function fsReason(err: unknown): string {
   return FS_REASONS[(err as { code?: string }).code ?? ""] ?? (err as Error).message;
 }
 
-function intOf(raw: Raw, min: number, max: number, what = `a whole number from ${min} to ${max}`) {
-  const n = /^\d{1,9}$/.test(raw.value) ? Number(raw.value) : Number.NaN;
-  if (!(n >= min && n <= max)) throw new UsageError(`${raw.where} is not ${what}`);
-  return n;
-}
-
 function hostOf(raw: Raw): string {
   // Bun.serve wants an IPv6 address without the brackets a URL would put around it.
   const host = raw.value.replace(/^\[(.*)\]$/, "$1");
@@ -199,48 +220,4 @@ function baseUrlOf(raw: Raw | undefined): string | null {
     throw new UsageError(`${raw.where} is not an http(s) URL`);
   }
   return raw.value;
-}
-
-const TRUE = new Set(["1", "true", "yes", "on"]);
-const FALSE = new Set(["0", "false", "no", "off"]);
-
-function resolveBool(flags: Flags, env: Env, flag: string, envName: string): boolean | undefined {
-  const fromFlagValue = flagBool(flags, flag);
-  if (fromFlagValue !== undefined) return fromFlagValue;
-  const raw = fromEnv(env, envName);
-  if (!raw) return undefined;
-  const word = raw.value.trim().toLowerCase();
-  if (TRUE.has(word)) return true;
-  if (FALSE.has(word)) return false;
-  throw new UsageError(`${raw.where} is not a boolean (use 1/0, true/false, yes/no or on/off)`);
-}
-
-function flagBool(flags: Flags, name: string): boolean | undefined {
-  const value = flags[name];
-  if (value === undefined || value === null) return undefined;
-  if (typeof value !== "boolean") throw new UsageError(`--${name} takes no value`);
-  return value;
-}
-
-function pick(flags: Flags, env: Env, flag: string, envName: string): Raw | undefined {
-  return fromFlag(flags, flag) ?? fromEnv(env, envName);
-}
-
-function fromFlag(flags: Flags, name: string): Raw | undefined {
-  const value = flags[name];
-  if (value === undefined || value === null) return undefined;
-  if (typeof value !== "string") throw new UsageError(`--${name} needs a value`);
-  return { value, where: `--${name} ${quote(value)}` };
-}
-
-// Deployment tools often set a variable to "" to mean "not set".
-function fromEnv(env: Env, name: string): Raw | undefined {
-  const value = env[name];
-  if (value === undefined || value === "") return undefined;
-  return { value, where: `${name}=${quote(value)} (environment)` };
-}
-
-// Long values (a seed, a pasted document) would drown the message.
-function quote(value: string): string {
-  return JSON.stringify(value.length > 60 ? `${value.slice(0, 57)}...` : value);
 }

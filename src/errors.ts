@@ -41,6 +41,7 @@ export class UpstreamError extends Error {
       | "stream"
       | "stall"
       | "refusal"
+      | "budget"
       | "other",
     readonly usage: Usage,
     readonly rounds = 1,

@@ -4,7 +4,7 @@ import { UsageError } from "./errors.ts";
 import { createApp, errorResponse } from "./http/app.ts";
 import { createAnthropicClient } from "./llm/anthropic.ts";
 import { createOfflineClient } from "./llm/offline.ts";
-import { type Price, priceFor } from "./llm/prices.ts";
+import { explicitPrice, type Price, priceFor } from "./llm/prices.ts";
 import { openRoleAwareStore } from "./store/role-aware.ts";
 import type { Store } from "./store/store.ts";
 import type { LlmClient, Logger } from "./types.ts";
@@ -100,16 +100,19 @@ function createLlm(config: Config): LlmClient {
     baseURL: config.baseURL,
     model: config.model,
     webTools: config.webTools,
+    stallMs: config.stallTimeoutSec * 1000,
   });
 }
 
 function resolvePrice(config: Config, llm: LlmClient, logger: Logger): Price | null {
   if (llm.free) return null;
+  if (config.prices) return explicitPrice(config.prices.input, config.prices.output);
   const price = priceFor(llm.model);
   if (price) return price;
   if (config.maxCostUsd !== null) {
     throw new UsageError(
-      `--max-cost needs prices, and model "${llm.model}" is not in the price table`,
+      `--max-cost needs prices, and model "${llm.model}" is not in the price table: ` +
+        "give them with --price-input and --price-output (USD per million tokens)",
     );
   }
   logger.warn(`no prices known for model "${llm.model}": spend is recorded as 0`);

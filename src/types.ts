@@ -109,6 +109,12 @@ export interface GenerateRequest {
   /** Called with each piece of page text as it streams (never tool blocks). */
   onText?: (delta: string) => void;
   signal?: AbortSignal;
+  /**
+   * Asked before every API call with the request's size in bytes (an upper bound on its input
+   * tokens); a returned string refuses the round (the budget cannot cover it) and ends the
+   * generation with that reason.
+   */
+  beforeRound?: (round: number, requestBytes: number) => string | undefined;
 }
 
 export type StopReason =
@@ -136,6 +142,10 @@ export interface LlmClient {
   readonly model: string;
   /** True when calls cost nothing (offline), so no price table is needed. */
   readonly free: boolean;
+  /** Whether calls may use the server tools (their results add input tokens; searches cost). */
+  readonly webTools?: boolean;
+  /** The first call's request size in bytes, as beforeRound will be told it. */
+  measure?(req: Pick<GenerateRequest, "system" | "prompt" | "maxTokens">): number;
   generate(req: GenerateRequest): Promise<GenerateResult>;
 }
 

@@ -1,9 +1,11 @@
 // The real SDK against the fake API: what the client sends, streams, sums and throws.
 
 import { afterEach, beforeEach, describe, expect, test } from "bun:test";
+import { UpstreamError } from "../src/errors.ts";
 import {
   type AnthropicClientOptions,
   createAnthropicClient,
+  MAX_CONTINUATIONS,
   WEB_TOOLS,
 } from "../src/llm/anthropic.ts";
 import type { GenerateRequest } from "../src/types.ts";
@@ -75,8 +77,8 @@ describe("a normal generation", () => {
     expect(fake.requests[0]?.body.tools).toBeUndefined();
     await run({ webTools: true });
     expect(fake.requests[1]?.body.tools).toEqual([
-      { type: "web_search_20250305", name: "web_search", max_uses: 5 },
-      { type: "web_fetch_20250910", name: "web_fetch", max_uses: 5 },
+      { type: "web_search_20250305", name: "web_search", max_uses: 3 },
+      { type: "web_fetch_20250910", name: "web_fetch", max_uses: 2, max_content_tokens: 10_000 },
     ]);
     expect(WEB_TOOLS).toHaveLength(2);
   });
@@ -113,14 +115,67 @@ describe("a normal generation", () => {
     expect(result.usage.webSearches).toBe(2);
   });
 
-  test("returns max_tokens and refusal as stop reasons, not errors", async () => {
+  test("returns max_tokens (after its continuations) and refusal as stop reasons", async () => {
     replies({ text: "<!DOCTYPE html><html><body>cut", stopReason: "max_tokens" });
-    expect((await run()).result).toMatchObject({ stopReason: "max_tokens", rounds: 1 });
+    expect((await run()).result).toMatchObject({
+      stopReason: "max_tokens",
+      rounds: 1 + MAX_CONTINUATIONS,
+    });
     replies({ text: "I can't write that.", stopReason: "refusal" });
     expect((await run()).result).toMatchObject({
       stopReason: "refusal",
       text: "I can't write that.",
     });
+  });
+});
+
+describe("max_tokens continuation", () => {
+  test("a page cut off is continued from its partial answer into one seamless text", async () => {
+    replies(
+      {
+        text: "<!DOCTYPE html><html><body><p>first half",
+        stopReason: "max_tokens",
+        usage: { input: 10, output: 8192 },
+      },
+      { text: " and second half</p></body></html>", usage: { input: 30, output: 9 } },
+    );
+    const { result, deltas } = await run();
+    expect(result.text).toBe(
+      "<!DOCTYPE html><html><body><p>first half and second half</p></body></html>",
+    );
+    expect(deltas.join("")).toBe(result.text);
+    expect(result).toMatchObject({ stopReason: "end_turn", rounds: 2 });
+    expect(result.usage.outputTokens).toBe(8192 + 9);
+    const second = fake.requests.at(-1)?.body.messages;
+    expect(second?.[1]).toMatchObject({
+      role: "assistant",
+      content: [{ type: "text", text: "<!DOCTYPE html><html><body><p>first half" }],
+    });
+  });
+});
+
+describe("beforeRound", () => {
+  test("is asked before every call with the request size; a refusal ends it as budget", async () => {
+    replies({ text: "a", stopReason: "pause_turn", usage: { input: 5, output: 1 } }, { text: "b" });
+    const asked: [number, number][] = [];
+    const err = await client()
+      .generate({
+        system: "sys",
+        prompt: "hello",
+        maxTokens: 100,
+        beforeRound: (round, bytes) => {
+          asked.push([round, bytes]);
+          return round === 2 ? "no money left" : undefined;
+        },
+      })
+      .catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(UpstreamError);
+    expect(err).toMatchObject({ kind: "budget", message: "no money left", rounds: 1 });
+    expect((err as UpstreamError).usage.inputTokens).toBe(5);
+    expect(asked.map(([r]) => r)).toEqual([1, 2]);
+    const firstBody = JSON.stringify(fake.requests.at(-1)?.body);
+    expect(asked[0]?.[1]).toBe(Buffer.byteLength(firstBody));
+    expect(fake.requests.length).toBeGreaterThan(0);
   });
 });
 

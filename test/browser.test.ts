@@ -25,7 +25,11 @@ describe.skipIf(!hasChromium)("in a real browser", () => {
   let browser: Browser;
   let site: Site | undefined;
   let server: ReturnType<typeof listen> | undefined;
-  if (hasChromium) beforeAll(async () => void (browser = await launchBrowser()));
+  if (hasChromium) {
+    beforeAll(async () => {
+      browser = await launchBrowser();
+    });
+  }
   if (hasChromium) afterAll(async () => await browser?.close());
   afterEach(async () => {
     await server?.stop();

@@ -83,6 +83,9 @@ describe("help and version", () => {
       "RABBITHOLE_WEB_TOOLS",
       "RABBITHOLE_LOADING_PAGE",
       "RABBITHOLE_GRACE_PERIOD",
+      "RABBITHOLE_STALL_TIMEOUT",
+      "RABBITHOLE_PRICE_INPUT",
+      "RABBITHOLE_PRICE_OUTPUT",
       "ANTHROPIC_API_KEY",
       "ANTHROPIC_BASE_URL",
     ];
@@ -280,5 +283,13 @@ describe("migrate", () => {
 
   test("an unusable file is a usage error", async () => {
     expectUsage(await run(["migrate", "--db", dir]), dir);
+  });
+});
+
+describe("prices", () => {
+  test("--max-cost with a model missing from the price table is refused, unless priced", async () => {
+    const env = { ANTHROPIC_API_KEY: "sk-ant-test", RABBITHOLE_SEED: "s" };
+    const args = ["--model", "claude-future-9", "--max-cost", "5", "--db", db("prices.db")];
+    expectUsage(await run(args, env), "claude-future-9", "--price-input");
   });
 });

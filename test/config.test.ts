@@ -56,6 +56,8 @@ describe("defaults", () => {
       apiKey: null,
       baseURL: null,
       gracePeriodSec: 25,
+      stallTimeoutSec: 120,
+      prices: null,
     });
   });
 
@@ -154,6 +156,14 @@ describe("validation names the value and where it came from", () => {
     [{}, { PORT: "99999" }, 'PORT="99999" (environment) is not a port (0-65535)'],
     [{ port: "-1" }, {}, '--port "-1" is not a port (0-65535)'],
     [{ "grace-period": "soon" }, {}, '--grace-period "soon" is not'],
+    [{ "stall-timeout": "1" }, {}, '--stall-timeout "1" is not a whole number from 5 to 3600'],
+    [{ "price-input": "3" }, {}, '--price-input "3" needs its pair'],
+    [
+      {},
+      { RABBITHOLE_PRICE_OUTPUT: "15" },
+      'RABBITHOLE_PRICE_OUTPUT="15" (environment) needs its pair',
+    ],
+    [{ "price-input": "x", "price-output": "1" }, {}, '--price-input "x" is not a price'],
     [{}, { RABBITHOLE_GRACE_PERIOD: "-5" }, 'RABBITHOLE_GRACE_PERIOD="-5" (environment) is not'],
     [{ port: "80.5" }, {}, '--port "80.5" is not a port (0-65535)'],
     [{ port: " 80" }, {}, '--port " 80" is not a port (0-65535)'],
@@ -200,6 +210,11 @@ describe("numbers", () => {
     expect(resolve({ port: "65535" }).port).toBe(65535);
     expect(resolve({ port: "0" }).port).toBe(0);
     expect(resolve({}).gracePeriodSec).toBe(25);
+    expect(resolve({ "price-input": "2", "price-output": "10" }).prices).toEqual({
+      input: 2,
+      output: 10,
+    });
+    expect(resolve({}, { ...KEY, RABBITHOLE_STALL_TIMEOUT: "30" }).stallTimeoutSec).toBe(30);
     expect(resolve({ "grace-period": "3" }).gracePeriodSec).toBe(3);
     expect(resolve({ "max-tokens": "256" }).maxTokens).toBe(256);
     expect(resolve({ "max-tokens": "128000" }).maxTokens).toBe(128000);

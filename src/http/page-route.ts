@@ -1,5 +1,10 @@
 import { type Cluster, replayResponse } from "../cluster.ts";
-import type { Flight, FlightResult, Generator } from "../generate/generator.ts";
+import {
+  type Flight,
+  type FlightResult,
+  type Generator,
+  isRefusal,
+} from "../generate/generator.ts";
 import type { Store } from "../store/store.ts";
 import type { CachedPage, Mapping } from "../types.ts";
 import type { AppDeps, ServerHooks } from "./app.ts";
@@ -42,7 +47,7 @@ export async function servePage(
   if (req.method === "HEAD") return htmlResponse(null, 200);
 
   const f = flight ?? ctx.generator.start(mapping as Mapping);
-  if (!f) return budgetResponse();
+  if (isRefusal(f)) return failureResponse(key, { ok: false, kind: f.refused, reason: f.reason });
   if (ctx.config.loadingPage) return htmlResponse(loadingPage(key), 202);
   return liveResponse(ctx, req, f, server);
 }

@@ -1,5 +1,6 @@
 import { replayResponse } from "../cluster.ts";
 import { HttpError } from "../errors.ts";
+import { isRefusal } from "../generate/generator.ts";
 import { normalizeKey } from "../keys.ts";
 import type { PageContext } from "./page-route.ts";
 import { generatable } from "./page-route.ts";
@@ -37,10 +38,10 @@ function ready(ctx: PageContext, req: Request): Response {
   if (!mapping) return jsonResponse({ state: "unknown" }, 404);
   // Linked but not started (say the server restarted mid-generation): a watcher's page waits
   // on it, so start it rather than leave the watcher polling forever.
-  if (req.method === "GET" && ctx.generator.start(mapping)) {
-    return jsonResponse({ state: "generating" }, 202);
-  }
-  return jsonResponse({ state: "budget" }, 503, retryAfter("budget"));
+  if (req.method !== "GET") return jsonResponse({ state: "pending" }, 202);
+  const started = ctx.generator.start(mapping);
+  if (!isRefusal(started)) return jsonResponse({ state: "generating" }, 202);
+  return jsonResponse({ state: started.refused }, 503, retryAfter(started.refused));
 }
 
 function retryAfter(kind: string): Record<string, string> {

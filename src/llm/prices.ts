@@ -61,3 +61,16 @@ export function costOf(usage: Usage, price: Price): number {
     usage.outputTokens * price.output;
   return tokens / 1_000_000 + (usage.webSearches * price.webSearchPer1k) / 1_000;
 }
+
+/**
+ * Prices given on the command line for a model the table does not know: cache writes and reads
+ * follow Anthropic's usual ratios to the input price (1.25× and 0.1×), searches $10 per 1,000.
+ */
+export function explicitPrice(inputPerMillion: number, outputPerMillion: number): Price {
+  return perMillion(
+    inputPerMillion,
+    inputPerMillion * 1.25,
+    inputPerMillion * 0.1,
+    outputPerMillion,
+  );
+}

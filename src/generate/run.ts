@@ -1,0 +1,182 @@
+// One generation from start to ledger: call the model (every round covered by the budget),
+// stream its HTML to the fanout, then store the page with its children, or record the failure.
+
+import { UpstreamError } from "../errors.ts";
+import { parseOutput } from "../llm/parse.ts";
+import { costOf, type Price } from "../llm/prices.ts";
+import { buildUserPrompt, SYSTEM_PROMPT } from "../llm/prompt.ts";
+import type { Store } from "../store/store.ts";
+import type { AttemptOutcome, Clock, LlmClient, Mapping, Usage } from "../types.ts";
+import { ZERO_USAGE } from "../types.ts";
+import { type Reservation, roundCeilingUsd } from "./budget.ts";
+import type { Fanout } from "./fanout.ts";
+import type { createHtmlFilter } from "./html-filter.ts";
+
+export type FailureKind = "failed" | "refusal" | "budget" | "unavailable";
+export type FlightResult = { ok: true } | { ok: false; kind: FailureKind; reason: string };
+
+/** What one generation did, for logs and metrics. */
+export interface GenerationEvent {
+  key: string;
+  model: string;
+  outcome: AttemptOutcome;
+  usage: Usage;
+  costUsd: number;
+  rounds: number;
+  firstTokenMs: number | null;
+  totalMs: number;
+  error: UpstreamError | null;
+}
+
+export interface RunContext {
+  store: Store;
+  llm: LlmClient;
+  clock: Clock;
+  price: Price | null;
+  depthLimit: number;
+  maxTokens: number;
+}
+
+export interface RunSinks {
+  fanout: Fanout;
+  filter: ReturnType<typeof createHtmlFilter>;
+  signal: AbortSignal;
+  /** Null when nothing needs reserving (no cap, or a free client). */
+  reservation: Reservation | null;
+}
+
+export async function runGeneration(
+  ctx: RunContext,
+  m: Mapping,
+  sinks: RunSinks,
+): Promise<{ result: FlightResult; event: GenerationEvent }> {
+  const { store, llm, clock } = ctx;
+  const startedAt = clock.now();
+  let firstTokenAt: number | null = null;
+  const cost = (u: Usage) => (ctx.price ? costOf(u, ctx.price) : 0);
+
+  /** Settles the money and writes the ledger row (with the page when there is one). */
+  const finish = (
+    usage: Usage,
+    rounds: number,
+    outcome: AttemptOutcome,
+    error: UpstreamError | null,
+    reason: string | null,
+    save?: (attempt: ReturnType<typeof attemptOf>) => void,
+  ): GenerationEvent => {
+    const attempt = attemptOf(usage, rounds, outcome, reason);
+    sinks.reservation?.settle(attempt.costUsd);
+    if (save) save(attempt);
+    else store.recordAttempt(attempt);
+    return {
+      key: m.key,
+      model: llm.model,
+      outcome,
+      usage,
+      costUsd: attempt.costUsd,
+      rounds,
+      firstTokenMs: firstTokenAt === null ? null : firstTokenAt - startedAt,
+      totalMs: attempt.durationMs,
+      error,
+    };
+  };
+  const attemptOf = (
+    usage: Usage,
+    rounds: number,
+    outcome: AttemptOutcome,
+    error: string | null,
+  ) => ({
+    key: m.key,
+    model: llm.model,
+    usage,
+    costUsd: cost(usage),
+    rounds,
+    outcome,
+    error,
+    startedAt,
+    durationMs: clock.now() - startedAt,
+  });
+
+  try {
+    const res = await llm.generate({
+      ...pageRequest(m, ctx.depthLimit, ctx.maxTokens),
+      signal: sinks.signal,
+      beforeRound: (round, bytes) => coverRound(ctx, sinks.reservation, round, bytes),
+      onText: (delta) => {
+        firstTokenAt ??= clock.now();
+        sinks.fanout.push(sinks.filter.push(delta));
+      },
+    });
+    if (res.stopReason === "refusal") {
+      const event = finish(res.usage, res.rounds, "refusal", null, "the model refused");
+      return { result: { ok: false, kind: "refusal", reason: "The model declined." }, event };
+    }
+    const parsed = parseOutput(res.text, { allowMappings: m.depth < ctx.depthLimit, base: m.key });
+    const html = parsed.html;
+    if (res.stopReason !== "end_turn" || html === null) {
+      const why = html === null ? "no whole HTML document" : `stopped: ${res.stopReason}`;
+      const event = finish(res.usage, res.rounds, "incomplete", null, why);
+      const reason = `The model's answer was unfinished (${why}).`;
+      return { result: { ok: false, kind: "failed", reason }, event };
+    }
+    const children = parsed.mappings.map((c) => ({
+      key: c.url,
+      prompt: c.prompt,
+      depth: m.depth + 1,
+      parent: m.key,
+    }));
+    const event = finish(res.usage, res.rounds, "ok", null, null, (attempt) =>
+      store.savePage(
+        {
+          key: m.key,
+          html,
+          prompt: m.prompt,
+          depth: m.depth,
+          parent: m.parent,
+          model: res.model,
+          usage: res.usage,
+          costUsd: attempt.costUsd,
+          rounds: res.rounds,
+          genMs: attempt.durationMs,
+        },
+        children,
+        attempt,
+      ),
+    );
+    return { result: { ok: true }, event };
+  } catch (err) {
+    const up = err instanceof UpstreamError ? err : null;
+    const message = err instanceof Error ? err.message : String(err);
+    const event = finish(up?.usage ?? { ...ZERO_USAGE }, up?.rounds ?? 1, "error", up, message);
+    const result: FlightResult =
+      up?.kind === "budget"
+        ? { ok: false, kind: "budget", reason: "The site's budget cannot cover this page." }
+        : { ok: false, kind: "failed", reason: "The page could not be written just now." };
+    return { result, event };
+  }
+}
+
+/** What the model is asked for the page at `m`: the same bytes whether measured or sent. */
+export function pageRequest(m: Mapping, depthLimit: number, maxTokens: number) {
+  return { system: SYSTEM_PROMPT, prompt: buildUserPrompt({ ...m, depthLimit }), maxTokens };
+}
+
+/** beforeRound: grow the reservation to cover the next call, or refuse it. */
+function coverRound(
+  ctx: RunContext,
+  reservation: Reservation | null,
+  round: number,
+  requestBytes: number,
+): string | undefined {
+  if (!reservation || !ctx.price) return undefined;
+  const ceiling = roundCeilingUsd(
+    ctx.price,
+    requestBytes,
+    ctx.maxTokens,
+    ctx.llm.webTools ?? false,
+  );
+  // The first call was reserved from an estimate when the flight started; top it up if short.
+  const more = round === 1 ? Math.max(0, ceiling - reservation.amount) : ceiling;
+  if (more === 0 || reservation.extend(more)) return undefined;
+  return `budget: round ${round} could cost up to $${ceiling.toFixed(4)}, more than is left`;
+}
