@@ -24,7 +24,9 @@ export function serveSystem(ctx: PageContext, req: Request, path: string): Respo
 }
 
 function ready(ctx: PageContext, req: Request): Response {
-  const url = new URL(req.url).searchParams.get("url");
+  // Not `new URL(req.url)`: with a missing or odd Host, Bun hands over a URL it cannot parse.
+  const q = req.url.indexOf("?");
+  const url = q === -1 ? null : new URLSearchParams(req.url.slice(q + 1)).get("url");
   if (!url)
     throw new HttpError(400, "The url parameter is required, e.g. /__ready?url=/about.html");
   const key = normalizeKey(url);
