@@ -99,6 +99,59 @@ export const serveArgs = {
     description:
       "Fail an upstream stream silent for this long (env RABBITHOLE_STALL_TIMEOUT, default 120)",
   },
+  "log-level": {
+    type: "string",
+    valueHint: "level",
+    description: "error, warn, info or debug (env RABBITHOLE_LOG_LEVEL, default info)",
+  },
+  "log-format": {
+    type: "string",
+    valueHint: "json|pretty|auto",
+    description:
+      "JSON lines or readable lines; auto = JSON unless a terminal (env RABBITHOLE_LOG_FORMAT)",
+  },
+  "metrics-port": {
+    type: "string",
+    valueHint: "n",
+    description: "Serve Prometheus metrics on this port (env RABBITHOLE_METRICS_PORT, default off)",
+  },
+  "bot-policy": {
+    type: "string",
+    valueHint: "cached|allow|deny",
+    description:
+      "Crawlers: cached pages only, like people, or nothing (env RABBITHOLE_BOT_POLICY, default cached)",
+  },
+  "robots-file": {
+    type: "string",
+    valueHint: "path",
+    description: "Serve this file as /robots.txt (env RABBITHOLE_ROBOTS_FILE, default built-in)",
+  },
+  "rate-limit": {
+    type: "string",
+    valueHint: "per-minute",
+    description:
+      "New pages one client may start per minute, 0 = off (env RABBITHOLE_RATE_LIMIT, default 6)",
+  },
+  "rate-burst": {
+    type: "string",
+    valueHint: "n",
+    description: "New pages one client may start at once (env RABBITHOLE_RATE_BURST, default 4)",
+  },
+  "max-concurrent": {
+    type: "string",
+    valueHint: "n",
+    description: "Generations under way at once (env RABBITHOLE_MAX_CONCURRENT, default 8)",
+  },
+  queue: {
+    type: "string",
+    valueHint: "n",
+    description: "New pages that may wait briefly for a slot (env RABBITHOLE_QUEUE, default 16)",
+  },
+  csp: {
+    type: "string",
+    valueHint: "policy|strict",
+    description: "Content-Security-Policy for generated pages (env RABBITHOLE_CSP, default none)",
+  },
   "grace-period": {
     type: "string",
     valueHint: "seconds",
@@ -111,7 +164,8 @@ export const ENV_HELP = `
 
 ENVIRONMENT
 
-  ANTHROPIC_API_KEY   API key, required unless --offline
-  ANTHROPIC_BASE_URL  API base URL, without /v1 (default https://api.anthropic.com)
-  CONSOLA_LEVEL       Log level: error, warn, info, debug (default info)
+  ANTHROPIC_API_KEY       API key, required unless --offline
+  ANTHROPIC_BASE_URL      API base URL, without /v1 (default https://api.anthropic.com)
+  RABBITHOLE_ADMIN_TOKEN  Turns on /__admin for holders of this token (16+ characters)
+  CONSOLA_LEVEL           Log level: error, warn, info, debug (default info)
 `;

@@ -23,7 +23,7 @@ const serve = defineCommand({
   args: serveArgs,
   async run({ args }) {
     const config = resolveServeConfig(args, process.env);
-    const logger = createLogger();
+    const logger = createLogger({ level: config.ops.logLevel, format: config.ops.logFormat });
     const { startServer } = await import("./server.ts");
     const server = await startServer(config, logger);
     stopOnSignals(() => server.stop(config.gracePeriodSec * 1000), logger);

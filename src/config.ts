@@ -3,6 +3,7 @@
 // operator can fix a deployment from a single log line.
 
 import { readFileSync } from "node:fs";
+import { type OpsConfig, resolveOpsConfig } from "./config-ops.ts";
 import {
   amountOf,
   type Env,
@@ -44,6 +45,8 @@ export interface Config {
   stallTimeoutSec: number;
   /** USD per million input and output tokens, for a model the price table does not know. */
   prices: { input: number; output: number } | null;
+  /** Logs, metrics, bots, limits, CSP, admin. */
+  ops: OpsConfig;
 }
 
 export type { Env, Flags } from "./config-values.ts";
@@ -82,6 +85,7 @@ export function resolveServeConfig(flags: Flags, env: Env): Config {
       120,
     ),
     prices: resolvePrices(flags, env),
+    ops: resolveOpsConfig(flags, env),
   };
   if (!offline && config.apiKey === null) {
     throw new UsageError(

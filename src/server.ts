@@ -5,6 +5,7 @@ import { createApp, errorResponse } from "./http/app.ts";
 import { createAnthropicClient } from "./llm/anthropic.ts";
 import { createOfflineClient } from "./llm/offline.ts";
 import { explicitPrice, type Price, priceFor } from "./llm/prices.ts";
+import { createMetrics, generationMetrics, serveMetrics } from "./observability.ts";
 import { openRoleAwareStore } from "./store/role-aware.ts";
 import type { Store } from "./store/store.ts";
 import type { LlmClient, Logger } from "./types.ts";
@@ -28,7 +29,19 @@ export async function startServer(config: Config, logger: Logger): Promise<Runni
       logger.info("this machine is a LiteFS replica: it serves cached pages, the primary writes");
     const llm = createLlm(config);
     const price = resolvePrice(config, llm, logger);
-    const app = createApp({ store, llm, price, config, logger, cluster });
+    const metrics = createMetrics(config.ops.metricsPort);
+    const app = createApp({
+      store,
+      llm,
+      price,
+      config,
+      logger,
+      cluster,
+      metrics,
+      ops: config.ops,
+      adminToken: config.ops.adminToken,
+      generation: { onGeneration: generationMetrics(metrics) },
+    });
     const server = Bun.serve({
       port: config.port,
       hostname: config.host,
@@ -36,11 +49,17 @@ export async function startServer(config: Config, logger: Logger): Promise<Runni
       fetch: (req, srv) => app.fetch(req, srv),
       error: (err) => errorResponse(err, logger),
     });
+    const metricsServer =
+      metrics && config.ops.metricsPort !== null
+        ? serveMetrics(metrics, app, cluster, config.ops.metricsPort, config.host)
+        : null;
     const url = `http://${config.host === "0.0.0.0" ? "localhost" : config.host}:${server.port}/`;
     logger.info(`rabbithole listening on ${url}`, {
       model: llm.model,
       db: config.dbPath,
       mode: config.loadingPage ? "loading-page" : "live",
+      metrics: metricsServer ? `:${metricsServer.port}/metrics` : "off",
+      bots: config.ops.botPolicy,
     });
     return {
       url,
@@ -64,6 +83,7 @@ export async function startServer(config: Config, logger: Logger): Promise<Runni
           await server.stop(true);
         }
         await closing;
+        await metricsServer?.stop();
         store.close();
         logger.info("stopped");
       },

@@ -58,6 +58,20 @@ describe("defaults", () => {
       gracePeriodSec: 25,
       stallTimeoutSec: 120,
       prices: null,
+      ops: {
+        logLevel: undefined,
+        logFormat: "auto",
+        metricsPort: null,
+        botPolicy: "cached",
+        robotsTxt: null,
+        ratePerMinute: 6,
+        rateBurst: 4,
+        maxConcurrent: 8,
+        queue: 16,
+        csp: null,
+        adminToken: null,
+        behindFly: false,
+      },
     });
   });
 

@@ -1,16 +1,31 @@
 import { type Cluster, standalone } from "../cluster.ts";
 import type { Config } from "../config.ts";
-import { HttpError } from "../errors.ts";
+import type { OpsConfig } from "../config-ops.ts";
 import { createGenerator, type GeneratorOptions } from "../generate/generator.ts";
 import { normalizeKey } from "../keys.ts";
 import type { Price } from "../llm/prices.ts";
+import type { RabbitholeMetrics } from "../metrics.ts";
 import type { Store } from "../store/store.ts";
 import type { Clock, LlmClient, Logger } from "../types.ts";
+import { observe } from "./access.ts";
+import { createAdmin, GENERATED_PAGE_SANDBOX } from "./admin/index.ts";
+import type { PeerInfo } from "./admission.ts";
+import { botForbiddenResponse, isBot, robotsResponse, robotsTxt } from "./bots.ts";
+import { errorResponse } from "./errors.ts";
+import { createGate, createRateLimiter } from "./limits.ts";
 import { streamFailureNotice } from "./notice.ts";
-import { servePage } from "./page-route.ts";
-import { errorPage, methodNotAllowedPage } from "./pages.ts";
+import { type PageContext, type RequestInfo, servePage } from "./page-route.ts";
+import { methodNotAllowedPage } from "./pages.ts";
 import { htmlResponse, rawPath, withoutBody } from "./respond.ts";
 import { serveSystem } from "./system.ts";
+
+export { errorResponse } from "./errors.ts";
+
+/** The public-facing policies; absent ones default to a private test server's (no limits). */
+export type AppOps = Pick<
+  OpsConfig,
+  "botPolicy" | "robotsTxt" | "ratePerMinute" | "rateBurst" | "maxConcurrent" | "queue" | "csp"
+> & { behindFly: boolean };
 
 export interface AppDeps {
   store: Store;
@@ -25,10 +40,14 @@ export interface AppDeps {
   cluster?: Cluster;
   /** Generator options beyond the config: the auth cooldown, a generation listener. */
   generation?: Pick<GeneratorOptions, "authCooldownMs" | "onGeneration">;
+  ops?: Partial<AppOps>;
+  metrics?: RabbitholeMetrics;
+  /** RABBITHOLE_ADMIN_TOKEN: turns on the admin view under /__admin for its holders. */
+  adminToken?: string | null;
 }
 
-/** What Bun.serve hands the fetch handler that the app uses: lifting the idle timeout. */
-export interface ServerHooks {
+/** What Bun.serve hands the fetch handler: lifting the idle timeout, the client's address. */
+export interface ServerHooks extends PeerInfo {
   timeout(req: Request, seconds: number): void;
 }
 
@@ -36,6 +55,7 @@ export type App = ReturnType<typeof createApp>;
 
 export function createApp(deps: AppDeps) {
   const clock = deps.clock ?? { now: Date.now };
+  const ops = deps.ops ?? {};
   const generator = createGenerator({
     store: deps.store,
     llm: deps.llm,
@@ -48,60 +68,91 @@ export function createApp(deps: AppDeps) {
     failureNotice: streamFailureNotice,
     ...deps.generation,
   });
-  const ctx = {
-    ...deps,
+  const botPolicy = ops.botPolicy ?? "allow";
+  const ctx: PageContext & { logger: Logger } = {
+    store: deps.store,
+    config: deps.config,
+    logger: deps.logger,
     clock,
     generator,
     clickAheadMs: deps.clickAheadMs ?? 120_000,
     cluster: deps.cluster ?? standalone,
+    admission: {
+      botPolicy,
+      trustFly: ops.behindFly ?? false,
+      limiter: ops.ratePerMinute
+        ? createRateLimiter({ perMinute: ops.ratePerMinute, burst: ops.rateBurst ?? 1, clock })
+        : null,
+      gate: ops.maxConcurrent
+        ? createGate({ max: ops.maxConcurrent, queue: ops.queue ?? 0, queueTimeoutMs: 10_000 })
+        : null,
+    },
+    pageHeaders: pageHeaders(ops.csp ?? null, Boolean(deps.adminToken)),
   };
+  const cluster = ctx.cluster;
+  const admin = deps.adminToken
+    ? createAdmin({ ...deps, token: deps.adminToken, generator, cluster, clock, ...deps.config })
+    : null;
 
-  async function handle(req: Request, server?: ServerHooks): Promise<Response> {
+  async function handle(req: Request, info: RequestInfo, server?: ServerHooks): Promise<Response> {
+    const path = rawPath(req.url);
+    if (admin && (path === "/__admin" || path.startsWith("/__admin/"))) return admin(req, path);
     if (req.method !== "GET" && req.method !== "HEAD") {
       return htmlResponse(methodNotAllowedPage(), 405, { allow: "GET, HEAD" });
     }
-    const path = rawPath(req.url);
-    if (path.startsWith("/__")) return serveSystem(ctx, req, path);
-    const key = normalizeKey(path);
-    return servePage(ctx, req, key, server);
+    if (botPolicy === "deny" && path !== "/robots.txt" && path !== "/__health") {
+      if (isBot(req.headers.get("user-agent"))) {
+        info.outcome = "refused";
+        return botForbiddenResponse();
+      }
+    }
+    // Before any page lookup: the model may well have written a page called robots.txt.
+    if (path === "/robots.txt") return robots();
+    if (path.startsWith("/__")) return serveSystem(ctx, req, path, server);
+    return servePage(ctx, req, normalizeKey(path), info, server);
+  }
+
+  function robots(): Response {
+    const pages = botPolicy === "cached" ? shallowestFirst(deps.store) : undefined;
+    return robotsResponse(robotsTxt({ custom: ops.robotsTxt ?? null, policy: botPolicy, pages }));
   }
 
   return {
     async fetch(req: Request, server?: ServerHooks): Promise<Response> {
+      const started = performance.now();
+      const info: RequestInfo = { outcome: "system" };
       let res: Response;
       try {
-        res = await handle(req, server);
+        res = await handle(req, info, server);
       } catch (err) {
+        info.outcome = "error";
         res = errorResponse(err, deps.logger);
       }
+      observe(deps.logger, deps.metrics, req, res, info.outcome, performance.now() - started);
       return req.method === "HEAD" && res.body ? withoutBody(res) : res;
     },
     generator,
   };
 }
 
-/** The one place errors become responses: exposed messages for 4xx, a plain page for the rest. */
-export function errorResponse(err: unknown, logger: Logger): Response {
-  if (err instanceof HttpError) {
-    const message = err.expose ? err.message : "Something went wrong on our side.";
-    return htmlResponse(
-      errorPage(err.status, titleOf(err.status), message),
-      err.status,
-      err.headers,
-    );
-  }
-  logger.error("unhandled error", { error: err instanceof Error ? err.stack : String(err) });
-  return htmlResponse(errorPage(500, titleOf(500), "Something went wrong on our side."), 500);
+/**
+ * The headers of every generated page, built once. With the admin view on, generated pages run
+ * sandboxed in an opaque origin: their scripts could otherwise use the operator's session.
+ * Two policies in one header (comma-separated) are both enforced.
+ */
+function pageHeaders(csp: string | null, admin: boolean): Record<string, string> {
+  const policies = [csp, admin ? GENERATED_PAGE_SANDBOX : null].filter((p) => p !== null);
+  return {
+    "content-type": "text/html; charset=utf-8",
+    "cache-control": "no-cache",
+    ...(policies.length > 0 ? { "content-security-policy": policies.join(", ") } : {}),
+  };
 }
 
-function titleOf(status: number): string {
-  const titles: Record<number, string> = {
-    400: "Bad request",
-    404: "Not found",
-    405: "Method not allowed",
-    414: "Address too long",
-    500: "Server error",
-    503: "Unavailable",
-  };
-  return titles[status] ?? `Error ${status}`;
+/** Crawlers read robots.txt top down and may stop early: the site's upper levels first. */
+function shallowestFirst(store: Store): string[] {
+  return store
+    .listPages()
+    .sort((a, b) => a.depth - b.depth || (a.key < b.key ? -1 : 1))
+    .map((p) => p.key);
 }

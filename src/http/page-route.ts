@@ -1,14 +1,12 @@
 import { type Cluster, replayResponse } from "../cluster.ts";
-import {
-  type Flight,
-  type FlightResult,
-  type Generator,
-  isRefusal,
-} from "../generate/generator.ts";
+import type { Flight, Generator } from "../generate/generator.ts";
+import type { RequestOutcome } from "../metrics.ts";
 import type { Store } from "../store/store.ts";
 import type { CachedPage, Mapping } from "../types.ts";
+import { type AdmissionPolicy, admit } from "./admission.ts";
 import type { AppDeps, ServerHooks } from "./app.ts";
-import { budgetPage, failurePage, loadingPage, notFoundPage, refusalPage } from "./pages.ts";
+import { failureResponse } from "./failure.ts";
+import { loadingPage, notFoundPage } from "./pages.ts";
 import { htmlResponse } from "./respond.ts";
 
 export interface PageContext {
@@ -19,6 +17,14 @@ export interface PageContext {
   /** How long a click on a link not mapped yet may wait for the page that is writing it. */
   clickAheadMs: number;
   clock: { now(): number };
+  admission: AdmissionPolicy;
+  /** Headers of every generated page (content type, caching, CSP), built once. */
+  pageHeaders: Record<string, string>;
+}
+
+/** Filled in by the route so that the request's log line and metrics can say how it went. */
+export interface RequestInfo {
+  outcome: RequestOutcome;
 }
 
 /** A page request: cached, being generated, to be generated, or unknown. */
@@ -26,30 +32,39 @@ export async function servePage(
   ctx: PageContext,
   req: Request,
   key: string,
+  info: RequestInfo,
   server?: ServerHooks,
   deadline = ctx.clock.now() + ctx.clickAheadMs,
 ): Promise<Response> {
   const cached = ctx.store.getPage(key);
-  if (cached) return cachedResponse(req, cached);
+  info.outcome = "hit";
+  if (cached) return cachedResponse(ctx, req, cached);
   // Only the primary writes: a replica hands every miss to it, unknown keys included, since
   // the mapping may simply not have replicated yet.
   const role = ctx.cluster.role();
+  info.outcome = "replayed";
   if (!role.primary) return replayResponse(req, role.host);
 
   const flight = ctx.generator.get(key) ?? null;
   const mapping = flight ? null : generatable(ctx, key);
   if (!flight && !mapping) {
     server?.timeout(req, 0);
-    if (await linkWritten(ctx, key, deadline)) return servePage(ctx, req, key, server, deadline);
+    if (await linkWritten(ctx, key, deadline)) {
+      return servePage(ctx, req, key, info, server, deadline);
+    }
+    info.outcome = "not_found";
     return notFound(ctx, key);
   }
   // HEAD answers at once and never spends money on a page nobody has asked to read yet.
-  if (req.method === "HEAD") return htmlResponse(null, 200);
-
-  const f = flight ?? ctx.generator.start(mapping as Mapping);
-  if (isRefusal(f)) return failureResponse(key, { ok: false, kind: f.refused, reason: f.reason });
+  if (req.method === "HEAD") {
+    info.outcome = flight ? "joined" : "refused";
+    return htmlResponse(null, 200);
+  }
+  const admitted = await admit(ctx.generator, ctx.admission, req, key, mapping, server);
+  info.outcome = admitted.outcome;
+  if ("response" in admitted) return admitted.response;
   if (ctx.config.loadingPage) return htmlResponse(loadingPage(key), 202);
-  return liveResponse(ctx, req, f, server);
+  return liveResponse(ctx, req, admitted.flight, server);
 }
 
 /** The mapping of `key` if a page may be generated there: it was linked and is within depth. */
@@ -80,29 +95,16 @@ async function linkWritten(ctx: PageContext, key: string, deadline: number): Pro
   }
 }
 
-function cachedResponse(req: Request, page: CachedPage): Response {
-  const headers = {
-    etag: page.etag,
-    "cache-control": "no-cache",
-  };
+function cachedResponse(ctx: PageContext, req: Request, page: CachedPage): Response {
+  const headers = { ...ctx.pageHeaders, etag: page.etag };
   if (req.headers.get("if-none-match") === page.etag) {
     return new Response(null, { status: 304, headers });
   }
-  return htmlResponse(page.html, 200, headers);
+  return new Response(page.html, { headers });
 }
 
 function notFound(ctx: PageContext, key: string): Response {
   return htmlResponse(ctx.config.notFoundHtml ?? notFoundPage(key), 404);
-}
-
-export function budgetResponse(): Response {
-  return htmlResponse(budgetPage(), 503, { "retry-after": "3600" });
-}
-
-export function failureResponse(key: string, r: Exclude<FlightResult, { ok: true }>): Response {
-  if (r.kind === "budget") return budgetResponse();
-  const page = r.kind === "refusal" ? refusalPage(key) : failurePage(key, r.reason);
-  return htmlResponse(page, 503, { "retry-after": "5" });
 }
 
 /**
@@ -122,7 +124,8 @@ async function liveResponse(
     const r = await f.done;
     if (!r.ok) return failureResponse(f.key, r);
     const page = ctx.store.getPage(f.key);
-    if (page) return cachedResponse(req, page);
+    if (page) return cachedResponse(ctx, req, page);
   }
-  return htmlResponse(f.fanout.reader(), 200, { "x-rabbithole": "live" });
+  const headers = { ...ctx.pageHeaders, "cache-control": "no-store", "x-rabbithole": "live" };
+  return new Response(f.fanout.reader(), { headers });
 }

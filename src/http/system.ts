@@ -1,13 +1,18 @@
 import { replayResponse } from "../cluster.ts";
 import { HttpError } from "../errors.ts";
-import { isRefusal } from "../generate/generator.ts";
 import { normalizeKey } from "../keys.ts";
+import { admit, type PeerInfo } from "./admission.ts";
 import type { PageContext } from "./page-route.ts";
 import { generatable } from "./page-route.ts";
 import { jsonResponse } from "./respond.ts";
 
 /** Routes under `/__`: never generated, never cached, cheap. */
-export function serveSystem(ctx: PageContext, req: Request, path: string): Response {
+export async function serveSystem(
+  ctx: PageContext,
+  req: Request,
+  path: string,
+  peer?: PeerInfo,
+): Promise<Response> {
   switch (path) {
     case "/__health":
       // No write and no LLM call: a load balancer may ask every few seconds.
@@ -17,18 +22,19 @@ export function serveSystem(ctx: PageContext, req: Request, path: string): Respo
         inFlight: ctx.generator.inFlight,
       });
     case "/__ready":
-      return ready(ctx, req);
+      return ready(ctx, req, peer);
     default:
       throw new HttpError(404, "There is no such system page.");
   }
 }
 
-function ready(ctx: PageContext, req: Request): Response {
+async function ready(ctx: PageContext, req: Request, peer?: PeerInfo): Promise<Response> {
   // Not `new URL(req.url)`: with a missing or odd Host, Bun hands over a URL it cannot parse.
   const q = req.url.indexOf("?");
   const url = q === -1 ? null : new URLSearchParams(req.url.slice(q + 1)).get("url");
-  if (!url)
+  if (!url) {
     throw new HttpError(400, "The url parameter is required, e.g. /__ready?url=/about.html");
+  }
   const key = normalizeKey(url);
   if (ctx.store.getPage(key)) return jsonResponse({ state: "ready" });
   const role = ctx.cluster.role();
@@ -39,11 +45,13 @@ function ready(ctx: PageContext, req: Request): Response {
   const mapping = generatable(ctx, key);
   if (!mapping) return jsonResponse({ state: "unknown" }, 404);
   // Linked but not started (say the server restarted mid-generation): a watcher's page waits
-  // on it, so start it rather than leave the watcher polling forever.
+  // on it, so start it, under the same rules as a visit, rather than leave it polling forever.
   if (req.method !== "GET") return jsonResponse({ state: "pending" }, 202);
-  const started = ctx.generator.start(mapping);
-  if (!isRefusal(started)) return jsonResponse({ state: "generating" }, 202);
-  return jsonResponse({ state: started.refused }, 503, retryAfter(started.refused));
+  const admitted = await admit(ctx.generator, ctx.admission, req, key, mapping, peer);
+  if ("flight" in admitted) return jsonResponse({ state: "generating" }, 202);
+  const refused = ctx.generator.lastFailure(key)?.kind ?? "refused";
+  const headers = { "retry-after": admitted.response.headers.get("retry-after") ?? "5" };
+  return jsonResponse({ state: refused }, admitted.response.status, headers);
 }
 
 function retryAfter(kind: string): Record<string, string> {

@@ -1,0 +1,77 @@
+// Who may start a new generation (money): not a crawler unless the operator allows it, not a
+// client over its rate, not past the machine's cap on generations under way. Joining a page
+// already being written is free and never limited; cached pages never come here.
+
+import { type Flight, type Generator, isRefusal } from "../generate/generator.ts";
+import type { Mapping } from "../types.ts";
+import { type BotPolicy, botUncachedResponse, isBot } from "./bots.ts";
+import { failureResponse } from "./failure.ts";
+import {
+  busyResponse,
+  clientIp,
+  type Gate,
+  limitKey,
+  type RateLimiter,
+  rateLimitedResponse,
+} from "./limits.ts";
+
+export interface AdmissionPolicy {
+  botPolicy: BotPolicy;
+  limiter: RateLimiter | null;
+  gate: Gate | null;
+  /** Behind Fly's proxy: take the client's address from Fly-Client-IP. */
+  trustFly: boolean;
+}
+
+/** What Bun.serve offers for a request: the client's socket address. */
+export interface PeerInfo {
+  requestIP?(req: Request): { address: string } | null;
+}
+
+export type Admitted =
+  | { flight: Flight; outcome: "generated" | "joined" }
+  | { response: Response; outcome: "refused" };
+
+export async function admit(
+  generator: Generator,
+  policy: AdmissionPolicy,
+  req: Request,
+  key: string,
+  /** Null only when a flight for `key` is under way (it is then joined). */
+  m: Mapping | null,
+  peer?: PeerInfo,
+): Promise<Admitted> {
+  const bot = policy.botPolicy !== "allow" && isBot(req.headers.get("user-agent"));
+  // Bots never spend money: not even by joining (they would hold a stream open for minutes).
+  if (bot) return { response: botUncachedResponse(), outcome: "refused" };
+  const joining = generator.get(key);
+  if (joining || !m) return joined(joining);
+
+  if (policy.limiter) {
+    const ip = clientIp(req, peer?.requestIP?.(req)?.address ?? null, policy.trustFly);
+    const take = policy.limiter.take(limitKey(ip));
+    if (!take.ok) return { response: rateLimitedResponse(take.retryAfterSec), outcome: "refused" };
+  }
+  const release = policy.gate ? await policy.gate.acquire(req.signal) : null;
+  if (policy.gate && !release) return { response: busyResponse(), outcome: "refused" };
+  // While this request waited for a slot, someone else may have started the same page.
+  const other = generator.get(key);
+  if (other) {
+    release?.();
+    return joined(other);
+  }
+  const started = generator.start(m);
+  if (isRefusal(started)) {
+    release?.();
+    const r = { ok: false as const, kind: started.refused, reason: started.reason };
+    return { response: failureResponse(m.key, r), outcome: "refused" };
+  }
+  // The slot is held until the generation ends, not the response: visitors may leave early.
+  if (release) void started.done.finally(release);
+  return { flight: started, outcome: "generated" };
+}
+
+function joined(flight: Flight | undefined): Admitted {
+  if (!flight) throw new Error("admit: neither a flight to join nor a mapping to start");
+  return { flight, outcome: "joined" };
+}

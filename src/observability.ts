@@ -1,0 +1,32 @@
+// Prometheus metrics wired to a running app: request and generation counters come from the
+// app's hooks, gauges are read at scrape time (in-flight, budget left, LiteFS role).
+
+import type { Cluster } from "./cluster.ts";
+import type { GenerationEvent } from "./generate/generator.ts";
+import type { App } from "./http/app.ts";
+import { createRabbitholeMetrics, type RabbitholeMetrics, startMetricsServer } from "./metrics.ts";
+
+export function generationMetrics(metrics: RabbitholeMetrics | undefined) {
+  return (e: GenerationEvent) => {
+    metrics?.generation(e.model, e.outcome, e.usage, e.costUsd);
+    if (e.error) metrics?.upstreamErrors.inc({ kind: e.error.kind });
+  };
+}
+
+export function createMetrics(port: number | null): RabbitholeMetrics | undefined {
+  return port === null ? undefined : createRabbitholeMetrics();
+}
+
+/** Serves /metrics on its own port, so the public port never exposes it. */
+export function serveMetrics(
+  metrics: RabbitholeMetrics,
+  app: App,
+  cluster: Cluster,
+  port: number,
+  hostname: string,
+) {
+  metrics.inFlight.collect(() => app.generator.inFlight);
+  metrics.budgetLeft.collect(() => app.generator.budget.leftUsd());
+  metrics.watchRole(() => (cluster.role().primary ? "primary" : "replica"));
+  return startMetricsServer(port, hostname, metrics.registry);
+}
