@@ -245,6 +245,14 @@ describe("etc/litefs.yml", () => {
 });
 
 describe("fly.toml", () => {
+  test("Fly scrapes metrics where the app serves them, never on the public port", () => {
+    const metrics = obj(fly.metrics);
+    expect(metrics.path).toBe("/metrics");
+    expect(String(metrics.port)).toBe(flyEnv.RABBITHOLE_METRICS_PORT ?? "");
+    expect(Number(metrics.port)).not.toBe(Number(service.internal_port));
+    expect(APP_SOURCE).toContain('"RABBITHOLE_METRICS_PORT"');
+  });
+
   test("checks health on /__health, which the app serves, never on /", () => {
     expect(checks.length).toBeGreaterThan(0);
     for (const check of checks) {
