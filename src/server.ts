@@ -84,6 +84,7 @@ export async function startServer(config: Config, logger: Logger): Promise<Runni
         }
         await closing;
         await metricsServer?.stop();
+        app.close();
         store.close();
         logger.info("stopped");
       },

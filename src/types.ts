@@ -30,6 +30,9 @@ export interface Mapping {
 export interface CachedPage {
   html: string;
   etag: string;
+  /** Compressed when stored; null for pages stored before compression existed. */
+  gzip: Uint8Array | null;
+  br: Uint8Array | null;
 }
 
 /** A finished generation, ready to be stored with its mappings in one transaction. */
@@ -44,6 +47,9 @@ export interface NewPage {
   costUsd: number;
   rounds: number;
   genMs: number;
+  /** The html, compressed (done off the event loop before the write). */
+  gzip?: Uint8Array | null;
+  br?: Uint8Array | null;
 }
 
 export type AttemptOutcome = "ok" | "error" | "incomplete" | "refusal";

@@ -50,6 +50,7 @@ async function mount() {
         notFoundHtml: null,
       },
     });
+    closers.unshift(() => app.close());
     return {
       store,
       app,

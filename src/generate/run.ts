@@ -9,6 +9,7 @@ import type { Store } from "../store/store.ts";
 import type { AttemptOutcome, Clock, LlmClient, Mapping, Usage } from "../types.ts";
 import { ZERO_USAGE } from "../types.ts";
 import { type Reservation, roundCeilingUsd } from "./budget.ts";
+import { encodePage } from "./encode.ts";
 import type { Fanout } from "./fanout.ts";
 import type { createHtmlFilter } from "./html-filter.ts";
 
@@ -119,6 +120,7 @@ export async function runGeneration(
       const reason = `The model's answer was unfinished (${why}).`;
       return { result: { ok: false, kind: "failed", reason }, event };
     }
+    const encoded = await encodePage(html);
     const children = parsed.mappings.map((c) => ({
       key: c.url,
       prompt: c.prompt,
@@ -138,6 +140,7 @@ export async function runGeneration(
           costUsd: attempt.costUsd,
           rounds: res.rounds,
           genMs: attempt.durationMs,
+          ...encoded,
         },
         children,
         attempt,

@@ -14,6 +14,7 @@ import { botForbiddenResponse, isBot, robotsResponse, robotsTxt } from "./bots.t
 import { errorResponse } from "./errors.ts";
 import { createGate, createRateLimiter } from "./limits.ts";
 import { streamFailureNotice } from "./notice.ts";
+import { createPageCache } from "./page-cache.ts";
 import { type PageContext, type RequestInfo, servePage } from "./page-route.ts";
 import { methodNotAllowedPage } from "./pages.ts";
 import { htmlResponse, rawPath, withoutBody } from "./respond.ts";
@@ -44,6 +45,8 @@ export interface AppDeps {
   metrics?: RabbitholeMetrics;
   /** RABBITHOLE_ADMIN_TOKEN: turns on the admin view under /__admin for its holders. */
   adminToken?: string | null;
+  /** Memory for cached pages ready to send, in MiB (default 32). */
+  cacheMb?: number;
 }
 
 /** What Bun.serve hands the fetch handler: lifting the idle timeout, the client's address. */
@@ -69,6 +72,22 @@ export function createApp(deps: AppDeps) {
     ...deps.generation,
   });
   const botPolicy = ops.botPolicy ?? "allow";
+  const headers = pageHeaders(ops.csp ?? null, Boolean(deps.adminToken));
+  const pages = createPageCache({
+    store: deps.store,
+    maxBytes: (deps.cacheMb ?? 32) * 2 ** 20,
+    headers,
+  });
+  pages.watch();
+  // Purges from this process (the admin view) leave memory at once; others within a poll.
+  const store: Store = {
+    ...deps.store,
+    purge(keys) {
+      const purged = deps.store.purge(keys);
+      for (const key of purged) pages.evict(key);
+      return purged;
+    },
+  };
   const ctx: PageContext & { logger: Logger } = {
     store: deps.store,
     config: deps.config,
@@ -87,11 +106,20 @@ export function createApp(deps: AppDeps) {
         ? createGate({ max: ops.maxConcurrent, queue: ops.queue ?? 0, queueTimeoutMs: 10_000 })
         : null,
     },
-    pageHeaders: pageHeaders(ops.csp ?? null, Boolean(deps.adminToken)),
+    pageHeaders: headers,
+    pages,
   };
   const cluster = ctx.cluster;
   const admin = deps.adminToken
-    ? createAdmin({ ...deps, token: deps.adminToken, generator, cluster, clock, ...deps.config })
+    ? createAdmin({
+        ...deps,
+        store,
+        token: deps.adminToken,
+        generator,
+        cluster,
+        clock,
+        ...deps.config,
+      })
     : null;
 
   async function handle(req: Request, info: RequestInfo, server?: ServerHooks): Promise<Response> {
@@ -132,6 +160,9 @@ export function createApp(deps: AppDeps) {
       return req.method === "HEAD" && res.body ? withoutBody(res) : res;
     },
     generator,
+    pages,
+    /** Stops the purge poll and frees the page memory (the store is the caller's to close). */
+    close: () => pages.close(),
   };
 }
 

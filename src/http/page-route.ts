@@ -2,10 +2,11 @@ import { type Cluster, replayResponse } from "../cluster.ts";
 import type { Flight, Generator } from "../generate/generator.ts";
 import type { RequestOutcome } from "../metrics.ts";
 import type { Store } from "../store/store.ts";
-import type { CachedPage, Mapping } from "../types.ts";
+import type { Mapping } from "../types.ts";
 import { type AdmissionPolicy, admit } from "./admission.ts";
 import type { AppDeps, ServerHooks } from "./app.ts";
 import { failureResponse } from "./failure.ts";
+import { chooseVariant, type PageCache, type PreparedPage } from "./page-cache.ts";
 import { loadingPage, notFoundPage } from "./pages.ts";
 import { htmlResponse } from "./respond.ts";
 
@@ -20,6 +21,7 @@ export interface PageContext {
   admission: AdmissionPolicy;
   /** Headers of every generated page (content type, caching, CSP), built once. */
   pageHeaders: Record<string, string>;
+  pages: PageCache;
 }
 
 /** Filled in by the route so that the request's log line and metrics can say how it went. */
@@ -36,9 +38,9 @@ export async function servePage(
   server?: ServerHooks,
   deadline = ctx.clock.now() + ctx.clickAheadMs,
 ): Promise<Response> {
-  const cached = ctx.store.getPage(key);
+  const cached = ctx.pages.get(key);
   info.outcome = "hit";
-  if (cached) return cachedResponse(ctx, req, cached);
+  if (cached) return cachedResponse(req, cached);
   // Only the primary writes: a replica hands every miss to it, unknown keys included, since
   // the mapping may simply not have replicated yet.
   const role = ctx.cluster.role();
@@ -95,12 +97,12 @@ async function linkWritten(ctx: PageContext, key: string, deadline: number): Pro
   }
 }
 
-function cachedResponse(ctx: PageContext, req: Request, page: CachedPage): Response {
-  const headers = { ...ctx.pageHeaders, etag: page.etag };
-  if (req.headers.get("if-none-match") === page.etag) {
-    return new Response(null, { status: 304, headers });
-  }
-  return new Response(page.html, { headers });
+function cachedResponse(req: Request, page: PreparedPage): Response {
+  const v = chooseVariant(page, req.headers.get("accept-encoding"));
+  // Any of the page's ETags (one per encoding) names the same document.
+  const inm = req.headers.get("if-none-match");
+  if (inm?.includes(page.tag)) return new Response(null, { status: 304, headers: v.headers });
+  return new Response(v.body, { headers: v.headers });
 }
 
 function notFound(ctx: PageContext, key: string): Response {
@@ -123,8 +125,8 @@ async function liveResponse(
   if (f.fanout.bytes === 0) {
     const r = await f.done;
     if (!r.ok) return failureResponse(f.key, r);
-    const page = ctx.store.getPage(f.key);
-    if (page) return cachedResponse(ctx, req, page);
+    const page = ctx.pages.get(f.key);
+    if (page) return cachedResponse(req, page);
   }
   const headers = { ...ctx.pageHeaders, "cache-control": "no-store", "x-rabbithole": "live" };
   return new Response(f.fanout.reader(), { headers });

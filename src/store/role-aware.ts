@@ -34,8 +34,10 @@ export function openRoleAwareStore(path: string, cluster: Cluster, opts: OpenOpt
     try {
       return openStore(path, { ...opts, readonly });
     } catch (err) {
-      // A replica may see the file before its tables: wait for replication, do not fail.
-      if (readonly && /schema version 0\b/.test(String(err))) return null;
+      // A replica may see the file before its tables, or before the primary has migrated it
+      // to this version (a rolling deploy): read it as empty until replication catches up.
+      const older = /schema version (\d+), this rabbithole needs (\d+)/.exec(String(err));
+      if (readonly && older && Number(older[1]) < Number(older[2])) return null;
       throw err;
     }
   }
@@ -66,6 +68,8 @@ export function openRoleAwareStore(path: string, cluster: Cluster, opts: OpenOpt
     getMapping: (key) => reader()?.getMapping(key) ?? null,
     spentUsd: () => reader()?.spentUsd() ?? 0,
     listPages: () => reader()?.listPages() ?? [],
+    purgesAfter: (id) => reader()?.purgesAfter(id) ?? [],
+    lastPurgeId: () => reader()?.lastPurgeId() ?? 0,
     siteMap: () => reader()?.siteMap() ?? [],
     stats: () => reader()?.stats() ?? EMPTY_STATS,
     setSeed: (prompt) => writer().setSeed(prompt),

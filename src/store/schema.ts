@@ -45,6 +45,11 @@ const MIGRATIONS: string[] = [
      duration_ms        INTEGER NOT NULL
    );
    CREATE INDEX ledger_key ON ledger (key);`,
+  // Pages are compressed once, when stored, never per request. Purges are logged so that other
+  // processes (a running server, a replica) can drop the pages they hold in memory.
+  `ALTER TABLE pages ADD COLUMN gzip BLOB;
+   ALTER TABLE pages ADD COLUMN br BLOB;
+   CREATE TABLE purges (id INTEGER PRIMARY KEY, key TEXT NOT NULL, at INTEGER NOT NULL);`,
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;

@@ -37,6 +37,10 @@ export interface Store {
   stats(): Stats;
   /** Drops cached pages (their mappings stay, so they regenerate); returns the keys removed. */
   purge(keys: string[]): string[];
+  /** Purges logged after `id`, oldest first: what a process holding pages must forget. */
+  purgesAfter(id: number): { id: number; key: string }[];
+  /** The newest purge's id: one read of the table's last row, cheap enough to poll. */
+  lastPurgeId(): number;
   close(): void;
   readonly path: string;
   readonly readonly: boolean;
@@ -99,7 +103,9 @@ export function openStore(path: string, opts: OpenOptions = {}): Store {
 }
 
 function sqliteStore(path: string, db: Database, readonly: boolean, now: () => number): Store {
-  const getPage = db.prepare<CachedPage, [string]>("SELECT html, etag FROM pages WHERE key = ?");
+  const getPage = db.prepare<CachedPage, [string]>(
+    "SELECT html, etag, gzip, br FROM pages WHERE key = ?",
+  );
   const getMapping = db.prepare<Mapping, [string]>(
     "SELECT key, prompt, depth, parent FROM mappings WHERE key = ?",
   );
@@ -130,8 +136,8 @@ function sqliteStore(path: string, db: Database, readonly: boolean, now: () => n
     const at = now();
     db.query(
       `INSERT OR IGNORE INTO pages (key, html, etag, prompt, depth, parent, model, ${USAGE_COLUMNS},
-         cost_usd, rounds, gen_ms, created_at)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+         cost_usd, rounds, gen_ms, created_at, gzip, br)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
     ).run(
       page.key,
       page.html,
@@ -145,6 +151,8 @@ function sqliteStore(path: string, db: Database, readonly: boolean, now: () => n
       page.rounds,
       page.genMs,
       at,
+      page.gzip ?? null,
+      page.br ?? null,
     );
     // An existing mapping is never overwritten: the first page to promise a link defines it.
     const insertMapping = db.query(
@@ -196,8 +204,18 @@ function sqliteStore(path: string, db: Database, readonly: boolean, now: () => n
     purge: (keys) =>
       write(() => {
         const del = db.query("DELETE FROM pages WHERE key = ? RETURNING key");
-        return db.transaction(() => keys.filter((k) => del.get(k) !== null))();
+        const log = db.query("INSERT INTO purges (key, at) VALUES (?, ?)");
+        return db.transaction(() =>
+          keys.filter((k) => del.get(k) !== null && log.run(k, now()) !== undefined),
+        )();
       }),
+    purgesAfter: (id) =>
+      db.query("SELECT id, key FROM purges WHERE id > ? ORDER BY id").all(id) as {
+        id: number;
+        key: string;
+      }[],
+    lastPurgeId: () =>
+      (db.query("SELECT coalesce(max(id), 0) AS id FROM purges").get() as { id: number }).id,
     close: () => db.close(),
   };
 }
