@@ -147,6 +147,11 @@ export const serveArgs = {
     valueHint: "n",
     description: "New pages that may wait briefly for a slot (env RABBITHOLE_QUEUE, default 16)",
   },
+  "cache-mb": {
+    type: "string",
+    valueHint: "MiB",
+    description: "Memory for hot cached pages, all encodings (env RABBITHOLE_CACHE_MB, default 32)",
+  },
   csp: {
     type: "string",
     valueHint: "policy|strict",

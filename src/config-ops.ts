@@ -27,6 +27,8 @@ export interface OpsConfig {
   adminToken: string | null;
   /** Behind Fly's proxy (FLY_APP_NAME set): Fly-Client-IP can be trusted. */
   behindFly: boolean;
+  /** Memory for cached pages ready to send (all encodings), in MiB. */
+  cacheMb: number;
 }
 
 /**
@@ -56,6 +58,7 @@ export function resolveOpsConfig(flags: Flags, env: Env): OpsConfig {
     csp: opt("csp", "RABBITHOLE_CSP", cspOf, null),
     adminToken: adminTokenOf(fromEnv(env, "RABBITHOLE_ADMIN_TOKEN")),
     behindFly: Boolean(env.FLY_APP_NAME),
+    cacheMb: opt("cache-mb", "RABBITHOLE_CACHE_MB", (r) => intOf(r, 0, 65_536), 32),
   };
 }
 

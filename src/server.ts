@@ -40,6 +40,7 @@ export async function startServer(config: Config, logger: Logger): Promise<Runni
       metrics,
       ops: config.ops,
       adminToken: config.ops.adminToken,
+      cacheMb: config.ops.cacheMb,
       generation: { onGeneration: generationMetrics(metrics) },
     });
     const server = Bun.serve({

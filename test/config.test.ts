@@ -71,6 +71,7 @@ describe("defaults", () => {
         csp: null,
         adminToken: null,
         behindFly: false,
+        cacheMb: 32,
       },
     });
   });
