@@ -19,6 +19,9 @@ export const MAX_KEY_BYTES = 1024;
 // A never-resolvable origin (RFC 6761) to resolve links against exactly as a browser would.
 const LINK_ORIGIN = "http://rabbithole.invalid";
 const PCHAR = /^[A-Za-z0-9\-._~!$&'()*+,;=:@]$/;
+// Already canonical: ASCII pchar segments, none empty and none starting with a dot (which rules
+// out "." and ".."), an optional trailing slash. Such a path is its own key.
+const CANONICAL = /^(?=\/)(?:\/[A-Za-z0-9\-_~!$&'()*+,;=:@][A-Za-z0-9\-._~!$&'()*+,;=:@]*)*\/?$/;
 const HEX = "0123456789ABCDEF";
 const utf8 = new TextEncoder();
 const strictUtf8 = new TextDecoder("utf-8", { fatal: true, ignoreBOM: true });
@@ -29,6 +32,10 @@ const strictUtf8 = new TextDecoder("utf-8", { fatal: true, ignoreBOM: true });
  * valid path.
  */
 export function normalizeKey(pathname: string): string {
+  // The hot path: most requests already name a canonical key (a link the model wrote).
+  if (pathname.length <= MAX_KEY_BYTES && CANONICAL.test(pathname)) {
+    if (!pathname.endsWith("/index.html")) return pathname;
+  }
   const path = stripQueryAndFragment(pathname);
   // Bytes >= UTF-16 units, so the cheap test first bounds the work done on hostile input.
   if (path.length > MAX_KEY_BYTES || utf8.encode(path).length > MAX_KEY_BYTES) throw tooLong();

@@ -61,7 +61,7 @@ const SECRET_KEY = /^(api[-_]?key|x-api-key|authorization|password|secret|token)
 
 /** Anything that looks like an Anthropic key, wherever it hides in a line. */
 export function redact(line: string): string {
-  return line.replace(SECRET, "sk-ant-[redacted]");
+  return line.includes("sk-ant-") ? line.replace(SECRET, "sk-ant-[redacted]") : line;
 }
 
 interface Entry {
@@ -138,6 +138,32 @@ function isPlainObject(value: unknown): value is Record<string, unknown> {
   return proto === Object.prototype || proto === null;
 }
 
+// A busy server logs a line per request: one write per line would be a syscall per request.
+// Lines are batched until the event loop turns (or 64 KiB), warnings and errors go at once
+// (after what was batched before them), and whatever is left goes out when the process exits.
+let pending = "";
+let scheduled = false;
+
+function flush(): void {
+  scheduled = false;
+  if (pending === "") return;
+  const out = pending;
+  pending = "";
+  process.stdout.write(out);
+}
+
+process.on("exit", flush);
+
 function writeStd(line: string, isError: boolean): void {
-  (isError ? process.stderr : process.stdout).write(`${line}\n`);
+  if (isError) {
+    flush();
+    process.stderr.write(`${line}\n`);
+    return;
+  }
+  pending += `${line}\n`;
+  if (pending.length > 65_536) flush();
+  else if (!scheduled) {
+    scheduled = true;
+    setImmediate(flush);
+  }
 }

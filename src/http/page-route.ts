@@ -101,8 +101,7 @@ function cachedResponse(req: Request, page: PreparedPage): Response {
   const v = chooseVariant(page, req.headers.get("accept-encoding"));
   // Any of the page's ETags (one per encoding) names the same document.
   const inm = req.headers.get("if-none-match");
-  if (inm?.includes(page.tag)) return new Response(null, { status: 304, headers: v.headers });
-  return new Response(v.body, { headers: v.headers });
+  return (inm?.includes(page.tag) ? v.notModified : v.response).clone();
 }
 
 function notFound(ctx: PageContext, key: string): Response {
