@@ -1,31 +1,13 @@
 // The real SDK against the fake API: how each way of failing becomes an UpstreamError.
 
-import { afterEach, beforeEach, describe, expect, test } from "bun:test";
+import { describe, expect, test } from "bun:test";
 import { UpstreamError } from "../src/errors.ts";
-import { type AnthropicClientOptions, createAnthropicClient } from "../src/llm/anthropic.ts";
+import type { AnthropicClientOptions } from "../src/llm/anthropic.ts";
 import type { GenerateRequest } from "../src/types.ts";
-import {
-  type FakeAnthropic,
-  type FakeReply,
-  inOrder,
-  startFakeAnthropic,
-} from "./fixtures/fake-anthropic.ts";
+import { useFakeClient } from "./fixtures/client.ts";
+import { type FakeReply, inOrder } from "./fixtures/fake-anthropic.ts";
 
-let fake: FakeAnthropic;
-beforeEach(() => {
-  fake = startFakeAnthropic();
-});
-afterEach(() => fake.close());
-
-const client = (o: Partial<AnthropicClientOptions> = {}) =>
-  createAnthropicClient({
-    apiKey: "sk-test",
-    baseURL: fake.url,
-    model: "claude-sonnet-4-6",
-    webTools: false,
-    maxRetries: 2,
-    ...o,
-  });
+const { fake: currentFake, client } = useFakeClient();
 
 /** Runs one generation that must fail, returning its UpstreamError and the deltas seen. */
 async function fail(o: Partial<AnthropicClientOptions> = {}, req: Partial<GenerateRequest> = {}) {
@@ -40,7 +22,7 @@ async function fail(o: Partial<AnthropicClientOptions> = {}, req: Partial<Genera
   return { err, deltas };
 }
 
-const replies = (...list: FakeReply[]) => fake.setHandler(inOrder(...list));
+const replies = (...list: FakeReply[]) => currentFake().setHandler(inOrder(...list));
 
 describe("failures", () => {
   test("401 is an auth error, not retried", async () => {
@@ -49,7 +31,7 @@ describe("failures", () => {
     expect(err).toMatchObject({ kind: "auth", rounds: 1 });
     expect(err.message).toContain("authentication_error");
     expect(err.usage.inputTokens).toBe(0);
-    expect(fake.calls).toBe(1);
+    expect(currentFake().calls).toBe(1);
     replies({ httpError: { status: 403 } });
     expect((await fail()).err.kind).toBe("auth");
   });
@@ -62,7 +44,7 @@ describe("failures", () => {
       maxTokens: 9,
     });
     expect(result.text).toBe("ok");
-    expect(fake.calls).toBe(3);
+    expect(currentFake().calls).toBe(3);
   });
 
   test("exhausted retries keep the kind of the last status", async () => {
@@ -74,9 +56,9 @@ describe("failures", () => {
     ] as const;
     for (const [status, kind] of cases) {
       replies({ httpError: { status } });
-      const before = fake.calls;
+      const before = currentFake().calls;
       expect((await fail({ maxRetries: 1 })).err.kind).toBe(kind);
-      expect(fake.calls - before).toBe(status === 400 ? 1 : 2);
+      expect(currentFake().calls - before).toBe(status === 400 ? 1 : 2);
     }
   });
 
@@ -92,7 +74,7 @@ describe("failures", () => {
     expect(err.message).toContain("overloaded_error");
     expect(deltas).toEqual(["abcdefghij", "abcdefghij"]);
     expect(err.usage).toMatchObject({ inputTokens: 50, cacheReadTokens: 7, outputTokens: 5 });
-    expect(fake.calls).toBe(1);
+    expect(currentFake().calls).toBe(1);
   });
 
   test("a failure in a later round carries the usage of every round", async () => {
@@ -116,7 +98,7 @@ describe("failures", () => {
     expect(err.kind).toBe("connection");
     expect(deltas).toEqual(["0123456789"]);
     expect(err.usage.inputTokens).toBe(9);
-    expect(fake.calls).toBe(1);
+    expect(currentFake().calls).toBe(1);
   });
 
   test("a stream that ends before message_stop is a stream error", async () => {
@@ -150,7 +132,7 @@ describe("failures", () => {
     expect(err.usage.inputTokens).toBe(4);
     ctrl.abort();
     expect((await fail({}, { signal: ctrl.signal })).err.kind).toBe("other");
-    expect(fake.calls).toBe(1);
+    expect(currentFake().calls).toBe(1);
   });
 
   test("no response headers within timeoutMs is a connection error", async () => {
@@ -163,16 +145,16 @@ describe("failures", () => {
   test("closing the fake ends a stalled stream at once", async () => {
     replies({ text: "0123456789", chunkSize: 5, stallAfterChunks: 1 });
     const pending = fail({ stallMs: 60_000 });
-    while (fake.calls === 0) await Bun.sleep(1);
+    while (currentFake().calls === 0) await Bun.sleep(1);
     await Bun.sleep(20);
-    await fake.close();
+    await currentFake().close();
     const { err, deltas } = await pending;
     expect(err.kind).toBe("connection");
     expect(deltas).toEqual(["01234"]);
   });
 
   test("an unreachable API is a connection error", async () => {
-    await fake.close();
+    await currentFake().close();
     expect((await fail({ maxRetries: 0 })).err.kind).toBe("connection");
   });
 

@@ -1,38 +1,13 @@
 // The real SDK against the fake API: what the client sends, streams, sums and throws.
 
-import { afterEach, beforeEach, describe, expect, test } from "bun:test";
+import { describe, expect, test } from "bun:test";
 import { UpstreamError } from "../src/errors.ts";
-import {
-  type AnthropicClientOptions,
-  createAnthropicClient,
-  MAX_CONTINUATIONS,
-  WEB_TOOLS,
-} from "../src/llm/anthropic.ts";
+import { type AnthropicClientOptions, MAX_CONTINUATIONS, WEB_TOOLS } from "../src/llm/anthropic.ts";
 import type { GenerateRequest } from "../src/types.ts";
-import {
-  type FakeAnthropic,
-  type FakeReply,
-  htmlDoc,
-  inOrder,
-  pageReply,
-  startFakeAnthropic,
-} from "./fixtures/fake-anthropic.ts";
+import { useFakeClient } from "./fixtures/client.ts";
+import { type FakeReply, htmlDoc, inOrder, pageReply } from "./fixtures/fake-anthropic.ts";
 
-let fake: FakeAnthropic;
-beforeEach(() => {
-  fake = startFakeAnthropic();
-});
-afterEach(() => fake.close());
-
-const client = (o: Partial<AnthropicClientOptions> = {}) =>
-  createAnthropicClient({
-    apiKey: "sk-test",
-    baseURL: fake.url,
-    model: "claude-sonnet-4-6",
-    webTools: false,
-    maxRetries: 2,
-    ...o,
-  });
+const { fake: currentFake, client } = useFakeClient();
 
 /** Runs one generation, collecting the onText deltas. */
 async function run(o: Partial<AnthropicClientOptions> = {}, req: Partial<GenerateRequest> = {}) {
@@ -47,12 +22,12 @@ async function run(o: Partial<AnthropicClientOptions> = {}, req: Partial<Generat
   return { result, deltas };
 }
 
-const replies = (...list: FakeReply[]) => fake.setHandler(inOrder(...list));
+const replies = (...list: FakeReply[]) => currentFake().setHandler(inOrder(...list));
 
 describe("a normal generation", () => {
   test("streams the text in order through onText and returns all of it", async () => {
     const text = pageReply(htmlDoc("Mars"), [{ url: "/mars/moons.html", prompt: "Moons" }]);
-    fake.setHandler(() => ({ text, chunkSize: 7 }));
+    currentFake().setHandler(() => ({ text, chunkSize: 7 }));
     const { result, deltas } = await run();
     expect(deltas.length).toBe(Math.ceil(text.length / 7));
     expect(deltas.join("")).toBe(text);
@@ -62,7 +37,7 @@ describe("a normal generation", () => {
 
   test("sends the model, max_tokens, the user prompt and a cached system block", async () => {
     await run();
-    const [req] = fake.requests;
+    const [req] = currentFake().requests;
     expect(req?.body).toMatchObject({ model: "claude-sonnet-4-6", max_tokens: 1234, stream: true });
     expect(req?.body.messages).toEqual([{ role: "user", content: "USER PROMPT" }]);
     expect(req?.body.system).toEqual([
@@ -74,9 +49,9 @@ describe("a normal generation", () => {
 
   test("sends no tools without web tools, and both server tools with them", async () => {
     await run({ webTools: false });
-    expect(fake.requests[0]?.body.tools).toBeUndefined();
+    expect(currentFake().requests[0]?.body.tools).toBeUndefined();
     await run({ webTools: true });
-    expect(fake.requests[1]?.body.tools).toEqual([
+    expect(currentFake().requests[1]?.body.tools).toEqual([
       { type: "web_search_20250305", name: "web_search", max_uses: 3 },
       { type: "web_fetch_20250910", name: "web_fetch", max_uses: 2, max_content_tokens: 10_000 },
     ]);
@@ -86,7 +61,7 @@ describe("a normal generation", () => {
   test("takes usage from message_start and the final message_delta without double counting", async () => {
     const usage = { input: 120, output: 340, cacheWrite: 1000, cacheRead: 2000 };
     for (const fullDeltaUsage of [false, true]) {
-      fake.setHandler(() => ({ text: "x".repeat(50), usage, fullDeltaUsage }));
+      currentFake().setHandler(() => ({ text: "x".repeat(50), usage, fullDeltaUsage }));
       const { result } = await run();
       expect(result.usage).toEqual({
         inputTokens: 120,
@@ -100,7 +75,7 @@ describe("a normal generation", () => {
 
   test("keeps server tool blocks out of the text and counts web searches", async () => {
     const text = "<!DOCTYPE html><html><body>researched</body></html>";
-    fake.setHandler(() => ({
+    currentFake().setHandler(() => ({
       text,
       chunkSize: 5,
       toolBlocks: [
@@ -146,7 +121,7 @@ describe("max_tokens continuation", () => {
     expect(deltas.join("")).toBe(result.text);
     expect(result).toMatchObject({ stopReason: "end_turn", rounds: 2 });
     expect(result.usage.outputTokens).toBe(8192 + 9);
-    const second = fake.requests.at(-1)?.body.messages;
+    const second = currentFake().requests.at(-1)?.body.messages;
     expect(second?.[1]).toMatchObject({
       role: "assistant",
       content: [{ type: "text", text: "<!DOCTYPE html><html><body><p>first half" }],
@@ -173,9 +148,9 @@ describe("beforeRound", () => {
     expect(err).toMatchObject({ kind: "budget", message: "no money left", rounds: 1 });
     expect((err as UpstreamError).usage.inputTokens).toBe(5);
     expect(asked.map(([r]) => r)).toEqual([1, 2]);
-    const firstBody = JSON.stringify(fake.requests.at(-1)?.body);
+    const firstBody = JSON.stringify(currentFake().requests.at(-1)?.body);
     expect(asked[0]?.[1]).toBe(Buffer.byteLength(firstBody));
-    expect(fake.requests.length).toBeGreaterThan(0);
+    expect(currentFake().requests.length).toBeGreaterThan(0);
   });
 });
 
@@ -200,9 +175,9 @@ describe("pause_turn", () => {
       cacheReadTokens: 3,
       webSearches: 1,
     });
-    const second = fake.requests[1]?.body;
+    const second = currentFake().requests[1]?.body;
     expect(second?.tools).toHaveLength(2);
-    expect(second?.system).toEqual(fake.requests[0]?.body.system);
+    expect(second?.system).toEqual(currentFake().requests[0]?.body.system);
     expect(second?.messages).toHaveLength(2);
     expect(second?.messages[0]).toEqual({ role: "user", content: "USER PROMPT" });
     const assistant = second?.messages[1];
@@ -224,16 +199,16 @@ describe("pause_turn", () => {
   test("stops after 10 rounds and reports the pause", async () => {
     replies({ text: "more ", stopReason: "pause_turn", usage: { input: 1, output: 1 } });
     const { result } = await run();
-    expect(fake.calls).toBe(10);
+    expect(currentFake().calls).toBe(10);
     expect(result).toMatchObject({ stopReason: "pause_turn", rounds: 10 });
     expect(result.usage.inputTokens).toBe(10);
-    const last = fake.requests[9]?.body.messages[1]?.content as { text: string }[];
+    const last = currentFake().requests[9]?.body.messages[1]?.content as { text: string }[];
     expect(last.map((b) => b.text).join("")).toBe("more more more more more more more more more");
   });
 });
 
 test("200 concurrent generations all stream their own page", async () => {
-  fake.setHandler((body) => ({
+  currentFake().setHandler((body) => ({
     text: htmlDoc(String(body.messages[0]?.content)),
     chunkSize: 9,
     chunkDelayMs: 1,
@@ -244,5 +219,5 @@ test("200 concurrent generations all stream their own page", async () => {
   results.forEach(({ result }, i) => {
     expect(result.text).toBe(htmlDoc(`page ${i}`));
   });
-  expect(fake.calls).toBe(200);
+  expect(currentFake().calls).toBe(200);
 });

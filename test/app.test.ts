@@ -3,6 +3,7 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { htmlDoc, pageReply } from "./fixtures/fake-anthropic.ts";
+import { seedPage } from "./fixtures/seed.ts";
 import { keyOf, type Site, type SiteOptions, startSite, treeHandler } from "./fixtures/site.ts";
 
 let site: Site | undefined;
@@ -54,44 +55,10 @@ describe("crawl and depth", () => {
 
   test("a mapping deeper than the current limit is not generated", async () => {
     const s = open({ depthLimit: 1 });
-    s.store.savePage(
-      {
-        key: "/",
-        html: htmlDoc("home"),
-        prompt: "p",
-        depth: 1,
-        parent: null,
-        model: "m",
-        usage: {
-          inputTokens: 0,
-          outputTokens: 0,
-          cacheWriteTokens: 0,
-          cacheReadTokens: 0,
-          webSearches: 0,
-        },
-        costUsd: 0,
-        rounds: 1,
-        genMs: 1,
-      },
-      [{ key: "/deep.html", prompt: "deep", depth: 2, parent: "/" }],
-      {
-        key: "/",
-        model: "m",
-        usage: {
-          inputTokens: 0,
-          outputTokens: 0,
-          cacheWriteTokens: 0,
-          cacheReadTokens: 0,
-          webSearches: 0,
-        },
-        costUsd: 0,
-        rounds: 1,
-        outcome: "ok",
-        error: null,
-        startedAt: 0,
-        durationMs: 0,
-      },
-    );
+    seedPage(s.store, "/", {
+      html: htmlDoc("home"),
+      children: [{ key: "/deep.html", prompt: "deep", depth: 2, parent: "/" }],
+    });
     expect((await s.get("/deep.html")).status).toBe(404);
     expect(s.fake.calls).toBe(0);
   });

@@ -10,6 +10,7 @@ import { createAnthropicClient } from "../src/llm/anthropic.ts";
 import { costOf, priceFor } from "../src/llm/prices.ts";
 import type { Mapping } from "../src/types.ts";
 import { type FakeHandler, htmlDoc, pageReply } from "./fixtures/fake-anthropic.ts";
+import { seedPage } from "./fixtures/seed.ts";
 import { keyOf, MODEL, type Site, startSite } from "./fixtures/site.ts";
 
 const PRICE = priceFor(MODEL) ?? (undefined as never);
@@ -28,44 +29,7 @@ function mapPages(s: Site, n: number): Mapping[] {
     depth: 2,
     parent: "/",
   }));
-  s.store.savePage(
-    {
-      key: "/",
-      html: htmlDoc("home"),
-      prompt: "seed",
-      depth: 1,
-      parent: null,
-      model: MODEL,
-      usage: {
-        inputTokens: 0,
-        outputTokens: 0,
-        cacheWriteTokens: 0,
-        cacheReadTokens: 0,
-        webSearches: 0,
-      },
-      costUsd: 0,
-      rounds: 1,
-      genMs: 0,
-    },
-    pages,
-    {
-      key: "/",
-      model: MODEL,
-      usage: {
-        inputTokens: 0,
-        outputTokens: 0,
-        cacheWriteTokens: 0,
-        cacheReadTokens: 0,
-        webSearches: 0,
-      },
-      costUsd: 0,
-      rounds: 1,
-      outcome: "ok",
-      error: null,
-      startedAt: 0,
-      durationMs: 0,
-    },
-  );
+  seedPage(s.store, "/", { html: htmlDoc("home"), children: pages });
   return pages;
 }
 

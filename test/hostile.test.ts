@@ -4,10 +4,10 @@
 // healthy afterwards and still serves its cached page.
 
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
-import { ZERO_USAGE } from "../src/types.ts";
 import { CORPUS, HOME_MARK, type Send } from "./fixtures/hostile-corpus.ts";
 import { rawRequest } from "./fixtures/raw-http.ts";
-import { listen, MODEL, type Site, startSite } from "./fixtures/site.ts";
+import { seedPage } from "./fixtures/seed.ts";
+import { listen, type Site, startSite } from "./fixtures/site.ts";
 
 const HOME = `<!DOCTYPE html><html><body><h1>${HOME_MARK}</h1></body></html>`;
 
@@ -21,12 +21,10 @@ beforeAll(async () => {
   site = startSite();
   // The home page is cached and one child is mapped but unwritten: a request that slipped
   // through to it would start a generation, which the fake upstream would count.
-  const attempt = { key: "/", model: MODEL, usage: ZERO_USAGE, costUsd: 0, rounds: 1 };
-  site.store.savePage(
-    { ...attempt, html: HOME, prompt: "home", depth: 1, parent: null, genMs: 1 },
-    [{ key: "/child.html", prompt: "A child page.", depth: 2, parent: "/" }],
-    { ...attempt, outcome: "ok", error: null, startedAt: 0, durationMs: 1 },
-  );
+  seedPage(site.store, "/", {
+    html: HOME,
+    children: [{ key: "/child.html", prompt: "A child page.", depth: 2, parent: "/" }],
+  });
   // Records what the app itself answered, to tell its answers from the parser's.
   const inner = site.app.fetch;
   site.app.fetch = async (req, srv) => {

@@ -10,6 +10,7 @@ import { brotliDecompressSync, gunzipSync } from "node:zlib";
 import { createPageCache } from "../src/http/page-cache.ts";
 import { openStore } from "../src/store/store.ts";
 import { htmlDoc, pageReply } from "./fixtures/fake-anthropic.ts";
+import { seedPage } from "./fixtures/seed.ts";
 import { type Site, startSite } from "./fixtures/site.ts";
 
 const BODY = Array.from(
@@ -82,44 +83,7 @@ describe("encodings", () => {
 
   test("a page stored before compression existed is still served compressed", () => {
     const store = openStore(":memory:");
-    store.savePage(
-      {
-        key: "/",
-        html: DOC,
-        prompt: "p",
-        depth: 1,
-        parent: null,
-        model: "m",
-        usage: {
-          inputTokens: 0,
-          outputTokens: 0,
-          cacheWriteTokens: 0,
-          cacheReadTokens: 0,
-          webSearches: 0,
-        },
-        costUsd: 0,
-        rounds: 1,
-        genMs: 0,
-      },
-      [],
-      {
-        key: "/",
-        model: "m",
-        usage: {
-          inputTokens: 0,
-          outputTokens: 0,
-          cacheWriteTokens: 0,
-          cacheReadTokens: 0,
-          webSearches: 0,
-        },
-        costUsd: 0,
-        rounds: 1,
-        outcome: "ok",
-        error: null,
-        startedAt: 0,
-        durationMs: 0,
-      },
-    );
+    seedPage(store, "/", { html: DOC });
     const cache = createPageCache({ store, maxBytes: 1e7, headers: {} });
     const page = cache.get("/");
     expect(page?.variants.br).toBeNull();
@@ -131,44 +95,7 @@ describe("memory and coherence", () => {
   test("bounded in bytes: the least recently used pages go first", async () => {
     const s = open();
     for (const k of ["/a", "/b", "/c"]) {
-      s.store.savePage(
-        {
-          key: k,
-          html: DOC,
-          prompt: "p",
-          depth: 1,
-          parent: null,
-          model: "m",
-          usage: {
-            inputTokens: 0,
-            outputTokens: 0,
-            cacheWriteTokens: 0,
-            cacheReadTokens: 0,
-            webSearches: 0,
-          },
-          costUsd: 0,
-          rounds: 1,
-          genMs: 0,
-        },
-        [],
-        {
-          key: k,
-          model: "m",
-          usage: {
-            inputTokens: 0,
-            outputTokens: 0,
-            cacheWriteTokens: 0,
-            cacheReadTokens: 0,
-            webSearches: 0,
-          },
-          costUsd: 0,
-          rounds: 1,
-          outcome: "ok",
-          error: null,
-          startedAt: 0,
-          durationMs: 0,
-        },
-      );
+      seedPage(s.store, k, { html: DOC });
     }
     const one = createPageCache({ store: s.store, maxBytes: 1e9, headers: {} }).get("/a")
       ?.bytes as number;
