@@ -27,6 +27,8 @@ beforeAll(async () => {
   await (await fetch(`${served.url}/`)).text();
   await (await fetch(`${served.url}/`, { headers: { "fly-request-id": "01FLYREQ" } })).text();
   await (await fetch(`${served.url}/nowhere.html?token=abc`)).text();
+  // The last request's log line is written after its response has gone out.
+  await served.waitFor('"path":"/nowhere.html"');
 });
 afterAll(async () => {
   served.proc.kill("SIGTERM");
