@@ -7,12 +7,16 @@ export interface Row {
   baseline?: string;
   ratio?: string;
   target?: string;
+  /** Whether the target is met; left out for rows without a target. */
+  met?: boolean;
 }
 
 export interface Section {
   title: string;
   setup: string;
   rows: Row[];
+  /** What the figures suggest, in a sentence or two each. */
+  notes?: string[];
 }
 
 export function median(xs: number[]): number {
@@ -28,28 +32,60 @@ export function percentile(xs: number[], p: number): number {
 
 export const ms = (x: number) => `${x.toFixed(1)} ms`;
 
-export function renderReport(sections: Section[], command: string): string {
+const today = () => new Date().toISOString().slice(0, 10);
+
+function renderSection(s: Section, command: string): string {
+  const result = (r: Row) => (r.met === undefined ? "" : r.met ? "met" : "**missed**");
+  const lines = [`## ${s.title}`, "", `_\`${command}\`, ${today()}._ ${s.setup}`, ""];
+  lines.push("| measure | value | baseline | ratio | target | |", "|---|---|---|---|---|---|");
+  for (const r of s.rows) {
+    const cells = [r.measure, r.value, r.baseline, r.ratio, r.target, result(r)];
+    // An error message may hold a pipe or a newline, which would break the table.
+    const cell = (c?: string) => (c ?? "").replaceAll("|", "\\|").replace(/\s*\n\s*/g, " ");
+    lines.push(`| ${cells.map(cell).join(" | ")} |`);
+  }
+  if (s.notes?.length) lines.push("", ...s.notes.map((n) => `- ${n}`));
+  return lines.join("\n");
+}
+
+/** The `## ` sections of an earlier BENCHMARKS.md, by title. */
+function previousSections(previous: string): Map<string, string> {
+  const out = new Map<string, string>();
+  for (const block of previous.split(/^(?=## )/m).slice(1)) {
+    const title = /^## (.*)$/m.exec(block)?.[1]?.trim();
+    if (title && title !== "Rerun") out.set(title, block.trimEnd());
+  }
+  return out;
+}
+
+/**
+ * BENCHMARKS.md with `sections` as measured now; a section not run this time keeps its earlier
+ * figures (each says which command and day wrote it), so rerunning one section is cheap.
+ */
+export function renderReport(
+  sections: Section[],
+  command: string,
+  opts: { previous?: string; order?: string[]; rerun?: string[] } = {},
+): string {
   const cpu = cpus()[0]?.model ?? "unknown CPU";
+  const blocks = previousSections(opts.previous ?? "");
+  for (const s of sections) blocks.set(s.title, renderSection(s, command));
+  const order = opts.order ?? sections.map((s) => s.title);
+  const titles = [...order, ...[...blocks.keys()].filter((t) => !order.includes(t))];
   const lines = [
     "# Benchmarks",
     "",
-    `Written by \`${command}\` on ${new Date().toISOString().slice(0, 10)}.`,
+    `Last written by \`${command}\` on ${today()}.`,
     "",
     `Machine: ${cpus().length} × ${cpu}, ${(totalmem() / 2 ** 30).toFixed(0)} GiB, ` +
       `Bun ${Bun.version}, ${process.platform}/${process.arch}.`,
     "Machines here are noisy: compare the ratios within one run, not figures across runs.",
     "",
   ];
-  for (const s of sections) {
-    lines.push(`## ${s.title}`, "", s.setup, "");
-    lines.push("| measure | value | baseline | ratio | target |", "|---|---|---|---|---|");
-    for (const r of s.rows) {
-      lines.push(
-        `| ${r.measure} | ${r.value} | ${r.baseline ?? ""} | ${r.ratio ?? ""} | ${r.target ?? ""} |`,
-      );
-    }
-    lines.push("");
+  for (const t of titles) {
+    const block = blocks.get(t);
+    if (block) lines.push(block, "");
   }
-  lines.push("## Rerun", "", "```sh", command, "```", "");
+  lines.push("## Rerun", "", "```sh", ...(opts.rerun ?? [command]), "```", "");
   return lines.join("\n");
 }

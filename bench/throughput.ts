@@ -1,0 +1,98 @@
+// Cached-page throughput and latency: rabbithole serving a stored page against a bare
+// Bun.serve returning the same bytes from memory, both under wrk in the same run.
+import { join } from "node:path";
+import { benchSeconds, removeDir, startBare, startRabbithole, stop, tempDir } from "./children.ts";
+import { buildDb } from "./db.ts";
+import { realisticPage } from "./page.ts";
+import type { Section } from "./report.ts";
+import { alternate, benchRounds, ratio, type Summary, skippedForWrk } from "./rounds.ts";
+import { msPrecise, rps } from "./wrk.ts";
+
+const TITLE = "Cached-page throughput and latency";
+const CONNECTIONS = 64;
+
+export const HOME_TITLE = "Olympus Mons";
+export const homePage = () => realisticPage(HOME_TITLE, 1);
+
+/** Fails loudly when the server does not answer the stored bytes: that would measure nothing. */
+export async function checkServes(url: string, html: string): Promise<void> {
+  const res = await fetch(url, { headers: { "accept-encoding": "identity" } });
+  const body = await res.text();
+  if (res.status !== 200 || body !== html) {
+    throw new Error(`${url} answered ${res.status} with ${body.length} chars, not the stored page`);
+  }
+}
+
+export async function benchThroughput(): Promise<Section> {
+  const skipped = skippedForWrk(TITLE);
+  if (skipped) return skipped;
+  const dir = tempDir("throughput");
+  const html = homePage();
+  const file = join(dir, "page.html");
+  await Bun.write(file, html);
+  const db = join(dir, "bench.db");
+  await buildDb(db, { count: 20, html: (key, i) => realisticPage(key, i + 2), home: html });
+  const rh = await startRabbithole(db);
+  const bare = await startBare(file);
+  try {
+    await checkServes(`${rh.url}/`, html);
+    await checkServes(`${bare.url}/`, html);
+    const opts = { connections: CONNECTIONS };
+    const [r, b] = (await alternate([
+      { name: "rabbithole", url: `${rh.url}/`, opts },
+      { name: "bare Bun.serve", url: `${bare.url}/`, opts },
+    ])) as [Summary, Summary];
+    const bytes = Buffer.byteLength(html);
+    return {
+      title: TITLE,
+      setup:
+        `wrk, 2 threads, ${CONNECTIONS} connections, ${benchSeconds()} s per run after a ` +
+        `warm-up, ${benchRounds()} rounds alternating the two servers (medians shown), no ` +
+        "Accept-Encoding. The page is `/` of a database of 21 pages: a " +
+        `${(bytes / 1024).toFixed(1)} KB document with inline CSS, a nav, sections of prose ` +
+        "with links, cards and an aside. " +
+        "rabbithole runs as `bun src/cli.ts --offline --db …`; the baseline is " +
+        "`bench/bare-server.ts`, a bare `Bun.serve` answering the same bytes from memory with " +
+        "the same content type. wrk and both servers share the machine's cores.",
+      rows: [
+        {
+          measure: "throughput",
+          value: rps(r.rps),
+          baseline: rps(b.rps),
+          ratio: ratio(r.rps, b.rps),
+          target: "≥ 0.9× bare",
+          met: r.rps >= 0.9 * b.rps,
+        },
+        {
+          measure: "latency p99",
+          value: msPrecise(r.p99Ms),
+          baseline: msPrecise(b.p99Ms),
+          ratio: ratio(r.p99Ms, b.p99Ms),
+          target: "≤ 2 ms and ≤ 1.5× bare",
+          met: r.p99Ms <= 2 && r.p99Ms <= 1.5 * b.p99Ms,
+        },
+        {
+          measure: "latency p50",
+          value: msPrecise(r.p50Ms),
+          baseline: msPrecise(b.p50Ms),
+          ratio: ratio(r.p50Ms, b.p50Ms),
+        },
+        { measure: "latency max", value: msPrecise(r.maxMs), baseline: msPrecise(b.maxMs) },
+        {
+          measure: "bytes per response (headers + body)",
+          value: String(Math.round(r.bytesPerRequest)),
+          baseline: String(Math.round(b.bytesPerRequest)),
+        },
+      ],
+      notes: [
+        "Each run: " +
+          r.runs.map((x, i) => `${rps(x.rps)} / ${rps(b.runs[i]?.rps ?? 0)}`).join(", ") +
+          " (rabbithole / bare).",
+      ],
+    };
+  } finally {
+    await stop(rh.proc);
+    await stop(bare.proc);
+    removeDir(dir);
+  }
+}
