@@ -142,18 +142,97 @@ describe("live pages", () => {
     await (await home).text();
   });
 
+  // Bun checks idle sockets in 4 s ticks: idleTimeout 10 (its default) resets a silent
+  // connection after ~12 s, so the first token must come later than that to prove anything.
   test("the wait before the first token does not drop the connection (idle timeout)", async () => {
-    site = startSite({ handler: () => ({ text: REPLY, firstTokenDelayMs: 11_000 }) });
-    const srv = Bun.serve({
-      port: 0,
-      hostname: "127.0.0.1",
-      development: false,
-      idleTimeout: 10,
-      fetch: (req, s) => (site as Site).app.fetch(req, s),
-    });
-    server = { url: `http://127.0.0.1:${srv.port}`, stop: () => srv.stop(true) };
+    site = startSite({ handler: () => ({ text: REPLY, firstTokenDelayMs: 15_000 }) });
+    server = serveWithIdleTimeout(site, 10);
+    const res = await fetch(`${server.url}/`);
+    expect(res.status).toBe(200);
+    expect(await res.text()).toBe(DOC);
+  }, 30_000);
+
+  test("a long silence in the middle of a page does not drop the connection", async () => {
+    // idleTimeout 1 resets a silent socket within ~4 s; the model pauses 6 s mid-page.
+    const half = Math.floor(REPLY.length / 2);
+    const chunks = [REPLY.slice(0, half), REPLY.slice(half)];
+    site = startSite({ handler: () => ({ chunks, chunkDelayMs: 6_000 }) });
+    server = serveWithIdleTimeout(site, 1);
     const res = await fetch(`${server.url}/`);
     expect(res.status).toBe(200);
     expect(await res.text()).toBe(DOC);
   }, 20_000);
 });
+
+describe("clicking ahead is bounded", () => {
+  /** Opens `/` live and reads until the link to the child has reached the browser. */
+  async function readUntilLink(url: string) {
+    const home = await fetch(`${url}/`);
+    const reader = (home.body as ReadableStream<Uint8Array>).getReader();
+    let seen = "";
+    while (!seen.includes("/mars/moons.html")) {
+      const r = await reader.read();
+      if (r.done) throw new Error("the home page ended before its link");
+      seen += new TextDecoder().decode(r.value);
+    }
+    return reader;
+  }
+
+  test("a click waits at most clickAheadMs, then 404s while the page is still writing", async () => {
+    // The link comes first, then ~40 chunks 50 ms apart: far beyond the 300 ms bound.
+    const early = htmlDoc("Mars", `<a href="/mars/moons.html">Moons</a>\n${BODY}`);
+    const { site: s, url } = pacedSite(50, {
+      clickAheadMs: 300,
+      handler: (body) =>
+        keyOf(body) === "/"
+          ? {
+              text: pageReply(early, [{ url: "/mars/moons.html", prompt: "Phobos" }]),
+              chunkSize: 40,
+              chunkDelayMs: 50,
+            }
+          : pageReply(htmlDoc("Moons"), []),
+    });
+    const reader = await readUntilLink(url);
+    const t0 = performance.now();
+    const child = await fetch(`${url}/mars/moons.html`);
+    const waited = performance.now() - t0;
+    expect(child.status).toBe(404);
+    expect(waited).toBeGreaterThanOrEqual(250);
+    expect(waited).toBeLessThan(2_000);
+    expect(s.app.generator.get("/")).toBeDefined(); // gave up before the page finished
+    await reader.cancel();
+    await s.app.generator.drain();
+  });
+
+  test("a page that finishes without mapping the link ends the wait with a 404 at once", async () => {
+    // The homepage shows the link but its mappings block leaves it out.
+    const { site: s, url } = pacedSite(15, {
+      clickAheadMs: 60_000,
+      handler: (body) =>
+        keyOf(body) === "/"
+          ? { text: pageReply(DOC, []), chunkSize: 40, chunkDelayMs: 15 }
+          : pageReply(htmlDoc("Moons"), []),
+    });
+    const reader = await readUntilLink(url);
+    const t0 = performance.now();
+    const child = await fetch(`${url}/mars/moons.html`);
+    expect(child.status).toBe(404);
+    expect(performance.now() - t0).toBeLessThan(10_000);
+    expect(s.app.generator.get("/")).toBeUndefined();
+    expect(s.store.getPage("/")?.html).toBe(DOC);
+    expect(s.fake.calls).toBe(1); // the unmapped child never reached the model
+    await reader.cancel();
+  });
+});
+
+/** The test site behind a real Bun.serve with the given idle timeout, as production runs it. */
+function serveWithIdleTimeout(s: Site, idleTimeout: number) {
+  const srv = Bun.serve({
+    port: 0,
+    hostname: "127.0.0.1",
+    development: false,
+    idleTimeout,
+    fetch: (req, bun) => s.app.fetch(req, bun),
+  });
+  return { url: `http://127.0.0.1:${srv.port}`, stop: () => srv.stop(true) };
+}

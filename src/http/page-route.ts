@@ -62,11 +62,14 @@ export async function servePage(
     info.outcome = flight ? "joined" : "refused";
     return htmlResponse(null, 200);
   }
+  // From here the response may wait on the gate's queue or the first token, either of which
+  // can outlast Bun's idle timeout (10 s, checked in 4 s ticks) and reset the connection.
+  server?.timeout(req, 0);
   const admitted = await admit(ctx.generator, ctx.admission, req, key, mapping, server);
   info.outcome = admitted.outcome;
   if ("response" in admitted) return admitted.response;
   if (ctx.config.loadingPage) return htmlResponse(loadingPage(key), 202);
-  return liveResponse(ctx, req, admitted.flight, server);
+  return liveResponse(ctx, req, admitted.flight);
 }
 
 /** The mapping of `key` if a page may be generated there: it was linked and is within depth. */
@@ -112,14 +115,7 @@ function notFound(ctx: PageContext, key: string): Response {
  * Streams the page as the model writes it. The status line waits for the first byte, so a
  * generation that fails before writing anything still gets its proper 503 page.
  */
-async function liveResponse(
-  ctx: PageContext,
-  req: Request,
-  f: Flight,
-  server?: ServerHooks,
-): Promise<Response> {
-  // The wait before the first token can exceed Bun's idle timeout.
-  server?.timeout(req, 0);
+async function liveResponse(ctx: PageContext, req: Request, f: Flight): Promise<Response> {
   await f.fanout.started;
   if (f.fanout.bytes === 0) {
     const r = await f.done;
