@@ -1,3 +1,4 @@
+import { existsSync } from "node:fs";
 import { litefsCluster } from "./cluster.ts";
 import type { Config } from "./config.ts";
 import { UsageError } from "./errors.ts";
@@ -22,6 +23,11 @@ export interface RunningServer {
 /** Production wiring: the real store, LLM client and clock around `createApp`. */
 export async function startServer(config: Config, logger: Logger): Promise<RunningServer> {
   const cluster = litefsCluster(config.dbPath);
+  // Checked before opening: opening creates the file, and a misconfigured start must not
+  // leave an empty database behind for the next one to trip over.
+  if (config.seed === null && cluster.role().primary && isNewFile(config.dbPath)) {
+    throw noHomepage(config.dbPath);
+  }
   const store = openRoleAwareStore(config.dbPath, cluster);
   try {
     if (cluster.role().primary) applySeed(store, config.seed, logger);
@@ -98,12 +104,7 @@ export async function startServer(config: Config, logger: Logger): Promise<Runni
 
 function applySeed(store: Store, seed: string | null, logger: Logger): void {
   if (seed === null) {
-    if (!store.getMapping("/")) {
-      throw new UsageError(
-        `the database "${store.path}" has no homepage yet: give one with --seed "…" ` +
-          "(or --seed-file, or RABBITHOLE_SEED)",
-      );
-    }
+    if (!store.getMapping("/")) throw noHomepage(store.path);
     return;
   }
   const change = store.setSeed(seed);
@@ -113,6 +114,17 @@ function applySeed(store: Store, seed: string | null, logger: Logger): void {
         "`rabbithole purge /`",
     );
   }
+}
+
+function noHomepage(dbPath: string): UsageError {
+  return new UsageError(
+    `the database "${dbPath}" has no homepage yet: give one with --seed "…" ` +
+      "(or --seed-file, or RABBITHOLE_SEED)",
+  );
+}
+
+function isNewFile(dbPath: string): boolean {
+  return dbPath !== ":memory:" && dbPath !== "" && !existsSync(dbPath);
 }
 
 function createLlm(config: Config): LlmClient {

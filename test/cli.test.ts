@@ -173,6 +173,8 @@ describe("usage errors exit 2 and name the culprit", () => {
 
   test("serve on a fresh database without a seed", async () => {
     expectUsage(await run(["--offline", "--db", db("noseed.db")]), "--seed");
+    // The failed start leaves nothing behind: no empty database to trip over next time.
+    expect(await Bun.file(db("noseed.db")).exists()).toBe(false);
   });
 });
 
