@@ -115,6 +115,20 @@ describe("live pages", () => {
     expect(site.fake.calls).toBe(2);
   });
 
+  test("a page cut off inside its <style> closes it, so the notice renders", async () => {
+    const styled = htmlDoc("Mars", `<style>body{margin:0}\nh1{color:#a33}</style>${BODY}`);
+    const chunks = [
+      styled.slice(0, styled.indexOf("h1{") + 6),
+      styled.slice(styled.indexOf("h1{") + 6),
+    ];
+    site = startSite({ handler: () => ({ chunks, errorAfterChunks: { after: 1 } }) });
+    server = listen(site);
+    const body = await (await fetch(`${server.url}/`)).text();
+    expect(body.startsWith(chunks[0] as string)).toBe(true);
+    expect(body).toContain('</style>\n<div role="alert"');
+    expect(site.store.getPage("/")).toBeNull();
+  });
+
   test("clicking ahead: a link shown before its mapping exists waits for it, not 404", async () => {
     const { site: s, url } = pacedSite(15);
     const home = await fetch(`${url}/`);

@@ -29,8 +29,8 @@ export interface GeneratorOptions {
   maxCostUsd: number | null;
   /** Prices of `llm.model`; null when the client is free or its prices are unknown. */
   price: Price | null;
-  /** HTML appended to a live page whose generation failed after bytes were sent. */
-  failureNotice?: (key: string, reason: string) => string;
+  /** HTML appended to a live page whose generation failed after `sent` was streamed. */
+  failureNotice?: (key: string, reason: string, sent: string) => string;
   /** Told about every finished attempt (logs, metrics). */
   onGeneration?: (event: GenerationEvent) => void;
   /** After the upstream rejects the API key, how long new generations are refused. */
@@ -149,7 +149,7 @@ export function createGenerator(opts: GeneratorOptions) {
         flights.delete(m.key);
         if (r.ok) return fanout.close();
         failures.set(m.key, { kind: r.kind, reason: r.reason });
-        fanout.close(opts.failureNotice?.(m.key, r.reason));
+        fanout.close(opts.failureNotice?.(m.key, r.reason, filter.text));
       });
       return flight;
     },
