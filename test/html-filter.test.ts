@@ -65,6 +65,10 @@ describe("html filter and parser agree", () => {
     `<!doctype html><HTML><body>x</body></HTML>${MAPS}`,
     `${DOC}\nsome chatter after the page`,
     "<html><p>The format uses ---MAPPINGS--- as a separator.</p></html>",
+    // A preamble naming the bare tag mid-sentence: neither it nor the fence may reach the page.
+    `I'll write the <html> page now.\n\`\`\`html\n${DOC}\n\`\`\`${MAPS}`,
+    `Here's your <html> page:\n\`\`\`html\n<html lang="en"><body>x</body></html>\n\`\`\`${MAPS}`,
+    `Here's your <html> page:\n  <HTML>\n<body>x</body></HTML>${MAPS}`,
   ];
   for (const [i, sample] of samples.entries()) {
     test(`sample ${i}: what streams is what is stored`, () => {
@@ -73,4 +77,12 @@ describe("html filter and parser agree", () => {
       for (const size of [1, 5, 16, 1000]) expect(stream(sample, size)).toBe(stored as string);
     });
   }
+});
+
+test("a bare <html> mid-sentence with no better start streams nothing: the stored page is served", () => {
+  const sample = `Here: <html><body>x</body></html>${MAPS}`;
+  expect(parseOutput(sample, { allowMappings: true, base: "/" }).html).toBe(
+    "<html><body>x</body></html>",
+  );
+  for (const size of [1, 7, 1000]) expect(stream(sample, size)).toBe("");
 });

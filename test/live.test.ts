@@ -115,6 +115,16 @@ describe("live pages", () => {
     expect(site.fake.calls).toBe(2);
   });
 
+  test("a page whose start only the whole text reveals is served once stored", async () => {
+    // A bare <html> after chatter cannot be told from prose while streaming: nothing streams.
+    site = startSite({ handler: () => `Here: <html><body><h1>Mars</h1></body></html>` });
+    server = listen(site);
+    const res = await fetch(`${server.url}/`);
+    expect(res.status).toBe(200);
+    expect(await res.text()).toBe("<html><body><h1>Mars</h1></body></html>");
+    expect(site.store.getPage("/")?.html).toBe("<html><body><h1>Mars</h1></body></html>");
+  });
+
   test("a page cut off inside its <style> closes it, so the notice renders", async () => {
     const styled = htmlDoc("Mars", `<style>body{margin:0}\nh1{color:#a33}</style>${BODY}`);
     const chunks = [

@@ -37,6 +37,16 @@ describe("the document", () => {
     expect(parse(`Here is the <html> page:\n${withMaps(MAPS)}`).html).toBe(DOC);
   });
 
+  test("a preamble naming the bare <html> tag is not the page, with or without a doctype", () => {
+    const page = '<html lang="en"><body>hi</body></html>';
+    expect(parse(`Here's your <html> page:\n\`\`\`html\n${page}\n\`\`\``).html).toBe(page);
+    expect(parse(`The <html> element comes first.\n<html>\n<body>hi</body></html>`).html).toBe(
+      "<html>\n<body>hi</body></html>",
+    );
+    // The last resort: the only candidate, mid-sentence.
+    expect(parse("Here: <html><body>hi</body></html>").html).toBe("<html><body>hi</body></html>");
+  });
+
   test("a document without a doctype starts at <html>", () => {
     const html = "<HTML><body>hi</body></HTML>";
     expect(parse(`Page:\n${html}\n${MAPPINGS_DELIMITER}\n[]`).html).toBe(html);

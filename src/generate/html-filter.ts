@@ -1,11 +1,10 @@
-import { MAPPINGS_DELIMITER } from "../llm/parse.ts";
+import { MAPPINGS_DELIMITER, streamStart } from "../llm/parse.ts";
 
-const DOC_START = /<!doctype|<html/i;
 const DOC_END = "</html>";
 
 /**
  * Turns the model's raw output, as it streams, into the bytes a browser may see: the preamble
- * before `<!DOCTYPE`/`<html` (fences included) is dropped, and nothing from the mappings
+ * before `<!DOCTYPE` or a line-opening `<html` (fences included) is dropped, and nothing from the mappings
  * delimiter on ever leaves. Text after the latest `</html>` is held back until more HTML proves
  * it is page text, so a closing fence or the delimiter never reaches the visitor; what is emitted
  * is then the same document the parser stores. Each push scans only the new text.
@@ -46,9 +45,9 @@ export function createHtmlFilter() {
       const before = raw.length;
       raw += delta;
       if (!started) {
-        const m = DOC_START.exec(raw);
-        if (!m) return "";
-        raw = raw.slice(m.index);
+        const start = streamStart(raw);
+        if (start === -1) return "";
+        raw = raw.slice(start);
         started = true;
         return release(0);
       }

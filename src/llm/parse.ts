@@ -41,10 +41,36 @@ export function isCompleteDocument(html: string): boolean {
   return documentStart(t) === 0 && t.toLowerCase().endsWith(HTML_END);
 }
 
-// The doctype is preferred: a preamble may mention "<html>" in passing, rarely a doctype.
-function documentStart(text: string): number {
-  const doctype = text.search(/<!doctype\s/i);
-  return doctype !== -1 ? doctype : text.search(/<html[\s>]/i);
+const DOCTYPE = /<!doctype[\s>]/i;
+// A root tag that starts the page: one opening a line (after blanks or a Markdown fence), or
+// one with attributes. A sentence mentions the bare tag ("Here is your <html> page:").
+const ROOT = /^[ \t]*(?:```[a-z]*[ \t]*)?<html[\s>]|<html\s/im;
+
+/**
+ * Where the document starts: the doctype is preferred (a preamble may mention "<html>" in
+ * passing, rarely a doctype), then a root tag as above, then, as a last resort, any `<html`.
+ */
+export function documentStart(text: string): number {
+  const doctype = text.search(DOCTYPE);
+  if (doctype !== -1) return doctype;
+  const root = rootStart(text);
+  return root !== -1 ? root : text.search(/<html[\s>]/i);
+}
+
+/**
+ * The same start, decided on a prefix of a stream: the first doctype or root tag. Never the
+ * last resort, which only the whole text can justify: such a page is served once stored.
+ */
+export function streamStart(text: string): number {
+  const doctype = text.search(DOCTYPE);
+  const root = rootStart(text);
+  if (doctype === -1 || root === -1) return doctype === -1 ? root : doctype;
+  return Math.min(doctype, root);
+}
+
+function rootStart(text: string): number {
+  const m = ROOT.exec(text);
+  return m ? m.index + m[0].search(/<html/i) : -1;
 }
 
 function readMappings(block: string, base: string): { url: string; prompt: string }[] {
