@@ -32,7 +32,17 @@ export interface PurgeResult {
   notCached: string[];
 }
 
-export function purgePages(dbPath: string, urls: string[], json: boolean): string {
+/**
+ * Drops the pages of `urls`. A URL that is not cached is reported, not an error: after purge
+ * it is not cached either way, so scripts can purge idempotently. `warn` hears when nothing at
+ * all was purged, which is most often a typo in a URL.
+ */
+export function purgePages(
+  dbPath: string,
+  urls: string[],
+  json: boolean,
+  warn: (message: string) => void = () => {},
+): string {
   if (urls.length === 0) {
     throw new UsageError("purge needs at least one URL, like: rabbithole purge /planets/mars.html");
   }
@@ -45,6 +55,12 @@ export function purgePages(dbPath: string, urls: string[], json: boolean): strin
     const purged = store.purge(keys);
     return { purged, notCached: keys.filter((k) => !purged.includes(k)) };
   });
+  if (result.purged.length === 0) {
+    warn(
+      `nothing was purged: no cached page has ${keys.length === 1 ? "that URL" : "those URLs"} ` +
+        "(rabbithole pages lists the cached ones)",
+    );
+  }
   if (json) return JSON.stringify(result, null, 2);
   const lines = [
     ...result.purged.map((k) => `purged      ${k}`),

@@ -60,7 +60,8 @@ const purge = defineCommand({
   },
   run({ args }) {
     const { dbPath } = resolveDbConfig(args, process.env);
-    print(purgePages(dbPath, args._, args.json === true));
+    const warn = (message: string) => console.error(`rabbithole: ${message}`);
+    print(purgePages(dbPath, args._, args.json === true, warn));
   },
 });
 

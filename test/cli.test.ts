@@ -193,6 +193,10 @@ describe("pages, stats and purge on a fresh database", () => {
     const purge = await run(["purge", "--db", fresh, "/", "planets/mars.html"]);
     expect(purge.code).toBe(0);
     expect(purge.stdout).toBe("not cached  /\nnot cached  /planets/mars.html\n");
+    // Exit 0 (after purge the pages are not cached either way), but a typo does not go unseen.
+    expect(purge.stderr).toBe(
+      "rabbithole: nothing was purged: no cached page has those URLs (rabbithole pages lists the cached ones)\n",
+    );
   });
 });
 
@@ -250,6 +254,7 @@ describe("serve, then pages, stats and purge on its database", () => {
     expect(r.code).toBe(0);
     expect(r.stdout).toMatch(/^purged\s+\/$/m);
     expect(r.stdout).toMatch(/^not cached\s+\/nope$/m);
+    expect(r.stderr).toBe(""); // something was purged: no warning
     const again = await run(["purge", "--db", site, "--json", "/"]);
     expect(JSON.parse(again.stdout)).toEqual({ purged: [], notCached: ["/"] });
     expect(JSON.parse((await run(["pages", "--db", site, "--json"])).stdout)).toEqual([]);
