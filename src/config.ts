@@ -172,10 +172,24 @@ function resolveSeed(flags: Flags, env: Env): string | null {
   return envFile ? seedOf(envFile, readText(envFile)) : null;
 }
 
-// Trimmed, so that a trailing newline in a file does not count as a changed seed.
+/** Beyond this a "seed" is a wrong file (a log, a database), not a prompt for one page. */
+export const MAX_SEED_BYTES = 256 * 1024;
+
+// Trimmed, so that a trailing newline in a file does not count as a changed seed. Checked
+// here because a bad seed is sent, and paid for, with every attempt at the homepage.
 function seedOf(raw: Raw, text = raw.value): string {
-  const seed = text.trim();
+  const seed = text.replace(/^\uFEFF/, "").trim();
   if (seed === "") throw new UsageError(`${raw.where} is empty`);
+  if (seed.includes("\0") || seed.includes("\uFFFD")) {
+    throw new UsageError(`${raw.where} is not UTF-8 text (binary bytes in it)`);
+  }
+  const bytes = Buffer.byteLength(seed);
+  if (bytes > MAX_SEED_BYTES) {
+    throw new UsageError(
+      `${raw.where} is ${Math.ceil(bytes / 1024)} KiB: a seed is the prompt of one page, ` +
+        `at most ${MAX_SEED_BYTES / 1024} KiB`,
+    );
+  }
   return seed;
 }
 

@@ -301,6 +301,18 @@ describe("seed", () => {
     expect(usageError(() => resolve({ "seed-file": empty })).message).toBe(
       `--seed-file ${JSON.stringify(empty)} is an empty file`,
     );
+    const binary = join(dir, "moth.png");
+    writeFileSync(binary, new Uint8Array([0x89, 0x50, 0x4e, 0x47, 0, 0, 0, 0x0d, 0xff, 0xfe]));
+    expect(usageError(() => resolve({ "seed-file": binary })).message).toBe(
+      `--seed-file ${JSON.stringify(binary)} is not UTF-8 text (binary bytes in it)`,
+    );
+    const huge = file("huge.txt", "moths ".repeat(50_000));
+    expect(usageError(() => resolve({ "seed-file": huge })).message).toBe(
+      `--seed-file ${JSON.stringify(huge)} is 293 KiB: a seed is the prompt of one page, at most 256 KiB`,
+    );
+    // A byte-order mark and CRLF line ends are an editor's, not the seed's.
+    const bom = file("bom.txt", "\uFEFFA field guide to moths\r\n");
+    expect(resolve({ "seed-file": bom }).seed).toBe("A field guide to moths");
     const env = { ...KEY, RABBITHOLE_SEED_FILE: missing };
     expect(usageError(() => resolve({}, env)).message).toStartWith(
       `RABBITHOLE_SEED_FILE=${JSON.stringify(missing)} (environment) cannot be read`,
