@@ -221,6 +221,17 @@ describe("HTTP contract", () => {
     expect(h.status).toBe(200);
     expect((await s.get("/__admin")).status).toBe(404);
     expect((await s.get("/__ready")).status).toBe(400);
+    // /__ready speaks JSON, bad input included: no url, a broken escape, an over-long path.
+    for (const [query, status] of [
+      ["", 400],
+      ["?url=/a%zz", 400],
+      [`?url=/${"a".repeat(1100)}`, 414],
+    ] as const) {
+      const res = await s.request(`/__ready${query}`);
+      expect(res.status).toBe(status);
+      expect(res.headers.get("content-type")).toBe("application/json");
+      expect(await res.json()).toMatchObject({ state: "invalid", error: expect.any(String) });
+    }
     expect(s.fake.calls).toBe(0);
   });
 

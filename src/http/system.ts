@@ -22,7 +22,11 @@ export async function serveSystem(
         inFlight: ctx.generator.inFlight,
       });
     case "/__ready":
-      return ready(ctx, req, peer);
+      // A JSON endpoint answers bad input in JSON too: its callers are scripts and pollers.
+      return ready(ctx, req, peer).catch((err: unknown) => {
+        if (!(err instanceof HttpError) || !err.expose) throw err;
+        return jsonResponse({ state: "invalid", error: err.message }, err.status, err.headers);
+      });
     default:
       throw new HttpError(404, "There is no such system page.");
   }
