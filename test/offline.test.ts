@@ -37,7 +37,7 @@ describe("offline client", () => {
     const html = parsed.html as string;
     expect(html).toContain(OFFLINE_BANNER);
     expect(OFFLINE_BANNER).toBe("Placeholder page — generated offline, no AI involved");
-    expect(html).toContain("<title>Moonwatch · Moonwatch</title>");
+    expect(html).toContain("<title>Moonwatch</title>");
     expect(html).toContain("<style>");
     expect(html).not.toMatch(/<script|<link|https?:/);
   });
@@ -63,6 +63,15 @@ describe("offline client", () => {
       const word = m.url.slice(1, -".html".length);
       expect(SEED.toLowerCase()).toContain(word);
     }
+  });
+
+  test("a one-line seed links the homepage to its own subjects, not to filler", async () => {
+    const { parsed } = await page("/", "A homepage about space exploration");
+    const urls = parsed.mappings.map((m) => m.url);
+    expect(urls).toContain("/space.html");
+    expect(urls).toContain("/exploration.html");
+    expect(urls).not.toContain("/homepage.html");
+    expect(parsed.html).toContain("<title>A homepage about space exploration</title>");
   });
 
   test("a grown site keeps its name and links deeper under the page's own path", async () => {

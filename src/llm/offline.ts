@@ -87,7 +87,8 @@ function childLinks(c: ChildInput): Link[] {
   const seed = hash(`${c.key}\n${c.brief}`);
   const shuffle = (words: string[]) =>
     words.sort((a, b) => hash(`${seed}${a}`) - hash(`${seed}${b}`));
-  const self = new Set(contentWords(c.title));
+  // The homepage's title is the site's whole description: its words are the best links there.
+  const self = new Set(c.key === "/" ? [] : contentWords(c.title));
   const text = [field(c.brief, "Topic") ?? "", c.free, c.about].flatMap(contentWords);
   const words = [...new Set(text)].filter((w) => !self.has(w));
   // Words of the brief first, so the site stays on its subject; generic ones only pad.
@@ -137,7 +138,7 @@ function renderHtml(p: PageInput): string {
 <head>
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
-<title>${esc(p.title)} · ${esc(p.site)}</title>
+<title>${esc(p.title === p.site ? p.site : `${p.title} · ${p.site}`)}</title>
 <style>
   :root { --accent: hsl(${p.hue} 55% 38%); --soft: hsl(${p.hue} 60% 95%); }
   * { box-sizing: border-box; }
@@ -208,7 +209,7 @@ const STOP = new Set(
   (
     "about also been could does each from have here into like make more most much only other " +
     "over page site some such than that their them then there these they this those very what " +
-    "when where which while will with would your write should"
+    "when where which while will with would your write should homepage website home"
   ).split(" "),
 );
 
