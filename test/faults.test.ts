@@ -60,7 +60,10 @@ describe("retried by the SDK before the stream starts", () => {
     const replies = inOrder(limited, { text: PAGE });
     site = startSite({
       maxRetries: 2,
-      handler: (...args) => (at.push(Date.now()), replies(...args)),
+      handler: (...args) => {
+        at.push(Date.now());
+        return replies(...args);
+      },
     });
     expect((await site.get("/")).status).toBe(200);
     expect(at).toHaveLength(2);
