@@ -5,7 +5,7 @@ import { readFileSync } from "node:fs";
 import { amountOf, type Env, type Flags, fromEnv, intOf, pick, type Raw } from "./config-values.ts";
 import { UsageError } from "./errors.ts";
 import { type BotPolicy, parseBotPolicy } from "./http/bots.ts";
-import type { LogFormat } from "./log.ts";
+import { type LogFormat, parseLevel } from "./log.ts";
 
 export interface OpsConfig {
   logLevel: string | undefined;
@@ -46,7 +46,7 @@ export function resolveOpsConfig(flags: Flags, env: Env): OpsConfig {
   };
   const robots = pick(flags, env, "robots-file", "RABBITHOLE_ROBOTS_FILE");
   return {
-    logLevel: pick(flags, env, "log-level", "RABBITHOLE_LOG_LEVEL")?.value,
+    logLevel: opt("log-level", "RABBITHOLE_LOG_LEVEL", levelOf, undefined),
     logFormat: opt("log-format", "RABBITHOLE_LOG_FORMAT", formatOf, "auto"),
     metricsPort: opt("metrics-port", "RABBITHOLE_METRICS_PORT", (r) => intOf(r, 1, 65535), null),
     botPolicy: opt("bot-policy", "RABBITHOLE_BOT_POLICY", policyOf, "cached"),
@@ -60,6 +60,17 @@ export function resolveOpsConfig(flags: Flags, env: Env): OpsConfig {
     behindFly: Boolean(env.FLY_APP_NAME),
     cacheMb: opt("cache-mb", "RABBITHOLE_CACHE_MB", (r) => intOf(r, 0, 65_536), 32),
   };
+}
+
+// Checked here, not only when the logger is made, so the message says whether the flag or the
+// environment holds the bad value.
+function levelOf(raw: Raw): string {
+  try {
+    parseLevel(raw.value, undefined);
+  } catch {
+    throw new UsageError(`${raw.where} is not a log level (error, warn, info, debug or silent)`);
+  }
+  return raw.value;
 }
 
 function formatOf(raw: Raw): LogFormat {

@@ -87,6 +87,14 @@ export function resolveServeConfig(flags: Flags, env: Env): Config {
     prices: resolvePrices(flags, env),
     ops: resolveOpsConfig(flags, env),
   };
+  const metricsPort = config.ops.metricsPort;
+  if (metricsPort !== null && metricsPort === config.port) {
+    // Bun would bind both (SO_REUSEPORT) and the metrics server would answer the site's visitors.
+    throw new UsageError(
+      `--metrics-port ${metricsPort} is the site's port too (--port/PORT): give the metrics a ` +
+        `port of their own, like ${metricsPort === 65535 ? metricsPort - 1 : metricsPort + 1}`,
+    );
+  }
   if (!offline && config.apiKey === null) {
     throw new UsageError(
       "no Anthropic API key: set ANTHROPIC_API_KEY (export ANTHROPIC_API_KEY=sk-ant-...), " +

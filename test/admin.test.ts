@@ -28,7 +28,8 @@ interface Setup extends SiteOptions {
 }
 
 function setup(opts: Setup = {}) {
-  const s = startSite({ handler: treeHandler, ...opts });
+  // The site that writes the pages stays a primary; only the admin view sees `opts.cluster`.
+  const s = startSite({ handler: treeHandler, ...opts, cluster: undefined });
   site = s;
   let now = Date.parse("2030-01-01T00:00:00Z");
   const make = (token: string | null) =>

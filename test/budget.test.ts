@@ -210,6 +210,54 @@ describe("a site with --max-cost", () => {
   });
 });
 
+describe("the operator is told why the site stopped growing", () => {
+  const warnings = (s: Site) =>
+    s.logger.lines.filter((l) => l.level === "warn").map((l) => String(l.args[0]));
+
+  test("a cap below one call's worst case is named at start-up, with what to change", async () => {
+    site = startSite({ maxTokens: MAX_TOKENS, maxCostUsd: 0.01, webTools: true });
+    const said = warnings(site).filter((w) => w.includes("--max-cost"));
+    expect(said).toHaveLength(1);
+    expect(said[0]).toContain("$0.0100");
+    expect(said[0]).toContain("--no-web-tools");
+    expect(said[0]).toContain(`--max-tokens (now ${MAX_TOKENS})`);
+    // Nothing new at the first refusal: it was already said.
+    expect((await site.get("/")).status).toBe(503);
+    expect(warnings(site)).toHaveLength(1);
+    expect(site.fake.calls).toBe(0);
+  });
+
+  test("a cap that fits says nothing until a page is refused, then once per stretch", async () => {
+    site = startSite({ maxTokens: MAX_TOKENS, handler: worstCase });
+    const pages = mapPages(site, 3);
+    const c = ceilingOf(pages[0] as Mapping);
+    await site.close();
+    site = startSite({ maxTokens: MAX_TOKENS, maxCostUsd: c * 1.5, handler: worstCase });
+    mapPages(site, 3);
+    expect(warnings(site)).toEqual([]);
+    expect((await site.get((pages[0] as Mapping).key)).status).toBe(200);
+    for (const p of pages.slice(1)) expect((await site.get(p.key)).status).toBe(503);
+    const said = warnings(site).filter((w) => w.startsWith("new pages are refused"));
+    expect(said).toHaveLength(1);
+    expect(said[0]).toContain("cannot cover one more call at its worst case");
+    const fields = site.logger.lines.find((l) => l.args[0] === said[0])?.args[1];
+    expect(fields).toMatchObject({ maxCostUsd: c * 1.5, worstCaseUsd: c });
+  });
+
+  test("a spent budget says so, and /__ready reports the state as budget", async () => {
+    site = startSite({ maxCostUsd: 0 });
+    const said = warnings(site).filter((w) => w.startsWith("the budget is spent"));
+    expect(said).toHaveLength(1);
+    const page = await site.get("/");
+    expect(page.status).toBe(503);
+    expect(page.res.headers.get("retry-after")).toBeTruthy();
+    expect(page.body).toContain("cannot pay for another page");
+    const ready = await site.request("/__ready?url=/");
+    expect(ready.status).toBe(503);
+    expect(await ready.json()).toEqual({ state: "budget" });
+  });
+});
+
 /** The model spends the whole worst case: every byte of the request as a (dearer) cache write,
  * and every output token. */
 const worstCase: FakeHandler = (body, _i, req) => ({

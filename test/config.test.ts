@@ -206,6 +206,8 @@ describe("validation names the value and where it came from", () => {
     [{ seed: "  " }, {}, '--seed "  " is empty'],
     [{ offline: "yes" }, {}, "--offline takes no value"],
     [{ port: true }, {}, "--port needs a value"],
+    [{ "metrics-port": "8080" }, {}, "--metrics-port 8080 is the site's port too"],
+    [{ port: "9100" }, { RABBITHOLE_METRICS_PORT: "9100" }, "--metrics-port 9100 is the site's"],
   ];
   for (const [flags, env, message] of cases) {
     test(message, () => {

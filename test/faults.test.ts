@@ -52,6 +52,25 @@ describe("retried by the SDK before the stream starts", () => {
     });
   }
 
+  test("the retry waits as long as the API's retry-after asks", async () => {
+    const at: number[] = [];
+    const limited: FakeReply = {
+      httpError: { status: 429, type: "rate_limit_error", headers: { "retry-after": "1" } },
+    };
+    const replies = inOrder(limited, { text: PAGE });
+    site = startSite({
+      maxRetries: 2,
+      handler: (...args) => {
+        at.push(Date.now());
+        return replies(...args);
+      },
+    });
+    expect((await site.get("/")).status).toBe(200);
+    expect(at).toHaveLength(2);
+    // Without the header the SDK's own backoff would retry after about half a second.
+    expect((at[1] as number) - (at[0] as number)).toBeGreaterThanOrEqual(900);
+  });
+
   test("retries run out: 503 page, nothing cached, the next request starts afresh", async () => {
     const busy: FakeReply = { httpError: { status: 529, type: "overloaded_error" } };
     const s = open([busy, busy, busy], { maxRetries: 2 });

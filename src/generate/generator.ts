@@ -7,6 +7,7 @@ import { SYSTEM_PROMPT } from "../llm/prompt.ts";
 import type { Store } from "../store/store.ts";
 import type { Clock, LlmClient, Logger, Mapping } from "../types.ts";
 import { createBudget, roundCeilingUsd } from "./budget.ts";
+import { budgetNotices } from "./budget-notice.ts";
 import { Fanout } from "./fanout.ts";
 import { createHtmlFilter } from "./html-filter.ts";
 import {
@@ -64,7 +65,21 @@ export function createGenerator(opts: GeneratorOptions) {
   const failures = new Map<string, { kind: FailureKind; reason: string }>();
   const capped = opts.maxCostUsd !== null && opts.price !== null && !llm.free;
   const budget = createBudget(capped ? opts.maxCostUsd : null, () => store.spentUsd());
+  const webTools = llm.webTools ?? false;
+  const notices = budgetNotices(logger, budget, {
+    maxCostUsd: opts.maxCostUsd ?? 0,
+    maxTokens: opts.maxTokens,
+    webTools,
+  });
   let blockedUntil = 0;
+
+  /** The most the first call for `m` can cost: what a new page must be able to reserve. */
+  function firstCallCeiling(m: Mapping, price: Price): number {
+    const bytes = llm.measure?.(pageRequest(m, opts.depthLimit, opts.maxTokens)) ?? roughSize(m);
+    return roundCeilingUsd(price, bytes, opts.maxTokens, webTools);
+  }
+  const home = capped && opts.price ? store.getMapping("/") : null;
+  if (home && opts.price) notices.atStart(firstCallCeiling(home, opts.price));
 
   function refuse(key: string, r: Refusal): Refusal {
     failures.set(key, { kind: r.refused, reason: r.reason });
@@ -111,13 +126,13 @@ export function createGenerator(opts: GeneratorOptions) {
       }
       let reservation = null;
       if (capped && opts.price) {
-        const req = pageRequest(m, opts.depthLimit, opts.maxTokens);
-        const bytes = llm.measure?.(req) ?? roughSize(m);
-        const first = roundCeilingUsd(opts.price, bytes, opts.maxTokens, llm.webTools ?? false);
+        const first = firstCallCeiling(m, opts.price);
         reservation = budget.reserve(first);
         if (!reservation) {
+          notices.refused(first);
           return refuse(m.key, { refused: "budget", reason: "The budget is spent." });
         }
+        notices.admitted();
       }
       failures.delete(m.key);
       const fanout = new Fanout();

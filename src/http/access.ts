@@ -4,6 +4,10 @@ import type { RabbitholeMetrics, RequestOutcome } from "../metrics.ts";
 import type { Logger } from "../types.ts";
 import { rawPath } from "./respond.ts";
 
+// Fly's request ids are short tokens. Anyone can send the header, so anything else (10 kB of it,
+// say) is not copied into every log line: the request gets an id of our own instead.
+const FLY_REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
+
 let sequence = 0;
 const prefix = Math.random().toString(36).slice(2, 8);
 
@@ -16,9 +20,10 @@ export function observe(
   ms: number,
 ): void {
   metrics?.request(outcome, res.status, ms / 1000);
+  const flyId = req.headers.get("fly-request-id");
   logger.info("request", {
     // Fly's id ties our line to its edge logs; elsewhere a cheap process-unique one.
-    id: req.headers.get("fly-request-id") ?? `${prefix}-${(++sequence).toString(36)}`,
+    id: flyId && FLY_REQUEST_ID.test(flyId) ? flyId : `${prefix}-${(++sequence).toString(36)}`,
     method: req.method,
     // The path only: a query may carry tokens, and it never changes a page.
     path: rawPath(req.url).slice(0, 512),

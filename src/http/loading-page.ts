@@ -35,8 +35,9 @@ function finish(eyebrow, title, lead, retry) {
 }
 function fail(state) {
   if (state === "budget") {
-    finish("503 · Budget spent", "This site has stopped growing", "Its generation budget is " +
-      "used up, so this page cannot be written. Every page already written is still here.", false);
+    finish("503 · Budget spent", "This site has stopped growing", "What is left of its " +
+      "generation budget cannot pay for this page. Every page already written is still here.",
+      false);
   } else {
     finish("503 · Generation failed", "This page could not be written", "Something went wrong " +
       "while writing it. Nothing was saved, so trying again starts afresh.", true);

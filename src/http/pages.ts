@@ -38,8 +38,9 @@ export function budgetPage(): string {
   return statusPage({
     eyebrow: "503 · Budget spent",
     title: "This site has stopped growing",
-    lead: `Its generation budget is used up, so no new pages can be written. Every page
- already written is still here to read.`,
+    // Also shown when a little is left but not enough for one more page: "used up" would lie.
+    lead: `What is left of its generation budget cannot pay for another page, so no new pages
+ can be written. Every page already written is still here to read.`,
   });
 }
 
