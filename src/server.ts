@@ -3,7 +3,6 @@ import { litefsCluster } from "./cluster.ts";
 import type { Config } from "./config.ts";
 import { UsageError } from "./errors.ts";
 import { createApp, errorResponse } from "./http/app.ts";
-import { createAnthropicClient } from "./llm/anthropic.ts";
 import { createOfflineClient } from "./llm/offline.ts";
 import { explicitPrice, type Price, priceFor } from "./llm/prices.ts";
 import { createMetrics, generationMetrics, serveMetrics } from "./observability.ts";
@@ -33,7 +32,7 @@ export async function startServer(config: Config, logger: Logger): Promise<Runni
     if (cluster.role().primary) applySeed(store, config.seed, logger);
     else
       logger.info("this machine is a LiteFS replica: it serves cached pages, the primary writes");
-    const llm = createLlm(config);
+    const llm = await createLlm(config);
     const price = resolvePrice(config, llm, logger);
     const metrics = createMetrics(config.ops.metricsPort);
     const app = createApp({
@@ -127,8 +126,10 @@ function isNewFile(dbPath: string): boolean {
   return dbPath !== ":memory:" && dbPath !== "" && !existsSync(dbPath);
 }
 
-function createLlm(config: Config): LlmClient {
+// Loaded only when used: the SDK is most of what an --offline start would otherwise parse.
+async function createLlm(config: Config): Promise<LlmClient> {
   if (config.offline) return createOfflineClient();
+  const { createAnthropicClient } = await import("./llm/anthropic.ts");
   return createAnthropicClient({
     apiKey: config.apiKey ?? "",
     baseURL: config.baseURL,

@@ -35,6 +35,17 @@ export interface CachedPage {
   br: Uint8Array | null;
 }
 
+/** How a page's bytes are coded on the wire: compressed once when stored, or as written. */
+export type Encoding = "br" | "gzip" | "identity";
+
+/** One stored encoding of a page: what a cache miss reads, and all it reads. */
+export interface PageBody {
+  etag: string;
+  /** What `body` is: the encoding asked for, or the best the page has when it lacks that one. */
+  encoding: Encoding;
+  body: Uint8Array<ArrayBuffer>;
+}
+
 /** A finished generation, ready to be stored with its mappings in one transaction. */
 export interface NewPage {
   key: string;

@@ -7,7 +7,8 @@ import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { brotliDecompressSync, gunzipSync } from "node:zlib";
-import { createPageCache } from "../src/http/page-cache.ts";
+import { createGcPacer } from "../src/http/gc-pacer.ts";
+import { createPageCache, type Variant } from "../src/http/page-cache.ts";
 import { openStore } from "../src/store/store.ts";
 import { htmlDoc, pageReply } from "./fixtures/fake-anthropic.ts";
 import { seedPage } from "./fixtures/seed.ts";
@@ -84,28 +85,129 @@ describe("encodings", () => {
   test("a page stored before compression existed is still served compressed", () => {
     const store = openStore(":memory:");
     seedPage(store, "/", { html: DOC });
-    const cache = createPageCache({ store, maxBytes: 1e7, headers: {} });
-    const page = cache.get("/");
-    expect(page?.variants.br).toBeNull();
-    expect(gunzipSync(page?.variants.gzip?.body as Uint8Array).toString()).toBe(DOC);
+    const cache = createPageCache({ store, maxBytes: 1e7, headers: {}, pacer: null });
+    const br = cache.get("/", "br");
+    expect(br?.encoding).toBe("gzip");
+    expect(br?.headers["content-encoding"]).toBe("gzip");
+    expect(cache.get("/", "gzip")).toBe(br);
+    expect(cache.size.pages).toBe(1);
+  });
+});
+
+/** A store whose page reads are counted, with the encodings they asked for. */
+function countingStore(html = DOC) {
+  const store = openStore(":memory:");
+  const reads: string[] = [];
+  const getPageBody = store.getPageBody;
+  store.getPageBody = (key, best) => {
+    reads.push(`${key} ${best}`);
+    return getPageBody(key, best);
+  };
+  return { store, reads, html };
+}
+
+async function seedEncoded(store: ReturnType<typeof openStore>, key: string, html = DOC) {
+  const { encodePage } = await import("../src/generate/encode.ts");
+  seedPage(store, key, { html, ...(await encodePage(html)) });
+}
+
+describe("a miss", () => {
+  test("reads SQLite once, and only the encoding the client asked for", async () => {
+    const { store, reads } = countingStore();
+    await seedEncoded(store, "/a");
+    const cache = createPageCache({ store, maxBytes: 1e7, headers: {}, pacer: null });
+    const br = cache.get("/a", "br");
+    expect(br?.encoding).toBe("br");
+    const stored = store.getPage("/a");
+    // Held: the br body and its bookkeeping, not the other encodings.
+    expect(cache.size.bytes).toBeLessThan((stored?.br?.byteLength ?? 0) + 1024);
+    expect(reads).toEqual(["/a br"]);
+    cache.get("/a", "br");
+    expect(reads).toEqual(["/a br"]);
+    const plain = cache.get("/a", "identity");
+    expect(plain?.encoding).toBe("identity");
+    expect(reads).toEqual(["/a br", "/a identity"]);
+    const res = cache.send(plain as Variant, null);
+    expect(await res.text()).toBe(DOC);
+  });
+
+  test("an unknown page is one read and nothing held", () => {
+    const { store, reads } = countingStore();
+    const cache = createPageCache({ store, maxBytes: 1e7, headers: {}, pacer: null });
+    expect(cache.get("/nope", "gzip")).toBeNull();
+    expect(reads).toEqual(["/nope gzip"]);
+    expect(cache.size).toEqual({ pages: 0, bytes: 0 });
+    expect(cache.has("/nope")).toBe(false);
+  });
+
+  test("misses pace full collections by the bytes they allocate", async () => {
+    const { store } = countingStore();
+    for (const k of ["/a", "/b", "/c"]) seedPage(store, k, { html: DOC });
+    let collections = 0;
+    const pacer = createGcPacer({
+      everyBytes: DOC.length * 3,
+      minIntervalMs: 0,
+      collect: () => collections++,
+    });
+    const cache = createPageCache({ store, maxBytes: 1e7, headers: {}, pacer });
+    cache.get("/a");
+    expect(collections).toBe(0);
+    cache.get("/b");
+    expect(collections).toBe(1);
+    for (let i = 0; i < 10; i++) cache.get("/b");
+    expect(collections).toBe(1);
   });
 });
 
 describe("memory and coherence", () => {
-  test("bounded in bytes: the least recently used pages go first", async () => {
-    const s = open();
-    for (const k of ["/a", "/b", "/c"]) {
-      seedPage(s.store, k, { html: DOC });
+  test("bounded in bytes; pages read often stay while the others cycle through", async () => {
+    const store = openStore(":memory:");
+    const keys = Array.from({ length: 40 }, (_, i) => `/p/${i}`);
+    for (const k of keys) seedPage(store, k, { html: DOC });
+    const maxBytes = DOC.length * 10;
+    const cache = createPageCache({ store, maxBytes, headers: {}, pacer: null });
+    for (let round = 0; round < 5; round++) {
+      for (const k of keys) {
+        cache.get(k);
+        cache.get("/p/0"); // the hot page, read between every other
+        expect(cache.size.bytes).toBeLessThanOrEqual(maxBytes);
+      }
     }
-    const one = createPageCache({ store: s.store, maxBytes: 1e9, headers: {} }).get("/a")
-      ?.bytes as number;
-    const cache = createPageCache({ store: s.store, maxBytes: one * 2.5, headers: {} });
+    expect(cache.size.pages).toBeGreaterThan(3);
+    expect(cache.size.pages).toBeLessThan(10);
+    const reads: string[] = [];
+    const getPageBody = store.getPageBody;
+    store.getPageBody = (key, best) => {
+      reads.push(key);
+      return getPageBody(key, best);
+    };
+    for (const k of keys.slice(20)) {
+      cache.get(k);
+      cache.get("/p/0");
+    }
+    expect(reads).not.toContain("/p/0");
+    expect(await cache.send(cache.get("/p/0") as Variant, null).text()).toBe(DOC);
+  });
+
+  test("a page too large for the budget is served, not held", async () => {
+    const store = openStore(":memory:");
+    seedPage(store, "/big", { html: DOC });
+    const cache = createPageCache({ store, maxBytes: 1000, headers: {}, pacer: null });
+    const v = cache.get("/big") as Variant;
+    expect(await cache.send(v, null).text()).toBe(DOC);
+    expect(cache.size).toEqual({ pages: 0, bytes: 0 });
+  });
+
+  test("a purge by this process evicts at once", () => {
+    const store = openStore(":memory:");
+    seedPage(store, "/a", { html: DOC });
+    const cache = createPageCache({ store, maxBytes: 1e7, headers: {}, pacer: null });
     cache.get("/a");
-    cache.get("/b");
-    cache.get("/a"); // /a is now the most recent
-    cache.get("/c"); // evicts /b
-    expect(cache.size.pages).toBe(2);
-    expect(cache.size.bytes).toBeLessThanOrEqual(one * 2.5);
+    expect(cache.size.pages).toBe(1);
+    store.purge(["/a"]);
+    cache.evict("/a");
+    expect(cache.size).toEqual({ pages: 0, bytes: 0 });
+    expect(cache.get("/a")).toBeNull();
   });
 
   test("a purge by another process (the CLI) is noticed; the page regenerates", async () => {

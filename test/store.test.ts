@@ -7,6 +7,8 @@ import { UsageError } from "../src/errors.ts";
 import { SCHEMA_VERSION } from "../src/store/schema.ts";
 import { openStore } from "../src/store/store.ts";
 import type { Attempt, NewPage } from "../src/types.ts";
+import { htmlDoc } from "./fixtures/fake-anthropic.ts";
+import { seedPage } from "./fixtures/seed.ts";
 
 const dirs: string[] = [];
 function tempDb(): string {
@@ -149,6 +151,29 @@ describe("store", () => {
     db.exec(`PRAGMA user_version = ${SCHEMA_VERSION + 1}`);
     db.close();
     expect(() => openStore(path)).toThrow(/newer than this rabbithole/);
+  });
+});
+
+describe("the hot read", () => {
+  test("one encoding as raw bytes, the next best when the page lacks it", () => {
+    const store = openStore(":memory:");
+    const html = htmlDoc("Café", "<p>naïve résumé</p>");
+    seedPage(store, "/old", { html });
+    seedPage(store, "/new", { html, gzip: new Uint8Array([1, 2]), br: new Uint8Array([3]) });
+    const identity = store.getPageBody("/new", "identity");
+    expect(identity?.encoding).toBe("identity");
+    expect(new TextDecoder().decode(identity?.body)).toBe(html);
+    expect(identity?.etag).toBe(store.getPage("/new")?.etag as string);
+    expect(store.getPageBody("/new", "br")).toMatchObject({
+      encoding: "br",
+      body: new Uint8Array([3]),
+    });
+    expect(store.getPageBody("/new", "gzip")?.encoding).toBe("gzip");
+    expect(store.getPageBody("/old", "br")?.encoding).toBe("identity");
+    expect(store.getPageBody("/old", "gzip")?.encoding).toBe("identity");
+    expect(store.getPageBody("/none", "br")).toBeNull();
+    expect(store.hasPage("/old")).toBe(true);
+    expect(store.hasPage("/none")).toBe(false);
   });
 });
 

@@ -6,7 +6,7 @@ import type { Mapping } from "../types.ts";
 import { type AdmissionPolicy, admit } from "./admission.ts";
 import type { AppDeps, ServerHooks } from "./app.ts";
 import { failureResponse } from "./failure.ts";
-import { chooseVariant, type PageCache, type PreparedPage } from "./page-cache.ts";
+import { bestEncoding, type PageCache } from "./page-cache.ts";
 import { loadingPage, notFoundPage } from "./pages.ts";
 import { htmlResponse } from "./respond.ts";
 
@@ -38,9 +38,9 @@ export async function servePage(
   server?: ServerHooks,
   deadline = ctx.clock.now() + ctx.clickAheadMs,
 ): Promise<Response> {
-  const cached = ctx.pages.get(key);
+  const cached = ctx.pages.get(key, bestEncoding(req.headers.get("accept-encoding")));
   info.outcome = "hit";
-  if (cached) return cachedResponse(req, cached);
+  if (cached) return ctx.pages.send(cached, req.headers.get("if-none-match"));
   // Only the primary writes: a replica hands every miss to it, unknown keys included, since
   // the mapping may simply not have replicated yet.
   const role = ctx.cluster.role();
@@ -100,13 +100,6 @@ async function linkWritten(ctx: PageContext, key: string, deadline: number): Pro
   }
 }
 
-function cachedResponse(req: Request, page: PreparedPage): Response {
-  const v = chooseVariant(page, req.headers.get("accept-encoding"));
-  // Any of the page's ETags (one per encoding) names the same document.
-  const inm = req.headers.get("if-none-match");
-  return (inm?.includes(page.tag) ? v.notModified : v.response).clone();
-}
-
 function notFound(ctx: PageContext, key: string): Response {
   return htmlResponse(ctx.config.notFoundHtml ?? notFoundPage(key), 404);
 }
@@ -120,8 +113,8 @@ async function liveResponse(ctx: PageContext, req: Request, f: Flight): Promise<
   if (f.fanout.bytes === 0) {
     const r = await f.done;
     if (!r.ok) return failureResponse(f.key, r);
-    const page = ctx.pages.get(f.key);
-    if (page) return cachedResponse(req, page);
+    const page = ctx.pages.get(f.key, bestEncoding(req.headers.get("accept-encoding")));
+    if (page) return ctx.pages.send(page, req.headers.get("if-none-match"));
   }
   const headers = { ...ctx.pageHeaders, "cache-control": "no-store", "x-rabbithole": "live" };
   return new Response(f.fanout.reader(), { headers });

@@ -40,7 +40,7 @@ async function ready(ctx: PageContext, req: Request, peer?: PeerInfo): Promise<R
     throw new HttpError(400, "The url parameter is required, e.g. /__ready?url=/about.html");
   }
   const key = normalizeKey(url);
-  if (ctx.pages.get(key)) return jsonResponse({ state: "ready" });
+  if (ctx.pages.has(key)) return jsonResponse({ state: "ready" });
   const role = ctx.cluster.role();
   if (!role.primary) return replayResponse(req, role.host);
   if (ctx.generator.get(key)) return jsonResponse({ state: "generating" }, 202);

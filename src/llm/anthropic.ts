@@ -17,6 +17,10 @@ import {
   type Usage,
   ZERO_USAGE,
 } from "../types.ts";
+import { TOOL_LIMITS } from "./tool-limits.ts";
+
+export { TOOL_LIMITS } from "./tool-limits.ts";
+
 import { addUsage, asParams, Round, streamRound, toUpstreamError } from "./anthropic-stream.ts";
 
 export interface AnthropicClientOptions {
@@ -41,15 +45,6 @@ export const MAX_CONTINUATIONS = 3;
 export const DEFAULT_STALL_MS = 180_000;
 
 /** Per API call. Bounded so that a round's worst-case cost can be reserved before it starts. */
-export const TOOL_LIMITS = {
-  searches: 3,
-  fetches: 2,
-  /** Tokens one fetched document may add to the input. */
-  fetchTokens: 10_000,
-  /** No API bound exists on search results: a generous allowance per search. */
-  searchTokens: 10_000,
-} as const;
-
 export const WEB_TOOLS: ToolUnion[] = [
   { type: "web_search_20250305", name: "web_search", max_uses: TOOL_LIMITS.searches },
   {

@@ -65,6 +65,8 @@ export function openRoleAwareStore(path: string, cluster: Cluster, opts: OpenOpt
       return reader()?.readonly ?? true;
     },
     getPage: (key) => reader()?.getPage(key) ?? null,
+    getPageBody: (key, best) => reader()?.getPageBody(key, best) ?? null,
+    hasPage: (key) => reader()?.hasPage(key) ?? false,
     getMapping: (key) => reader()?.getMapping(key) ?? null,
     spentUsd: () => reader()?.spentUsd() ?? 0,
     listPages: () => reader()?.listPages() ?? [],

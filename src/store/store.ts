@@ -4,14 +4,18 @@ import { UsageError } from "../errors.ts";
 import type {
   Attempt,
   CachedPage,
+  Encoding,
   Mapping,
   NewPage,
+  PageBody,
   PageSummary,
   SiteNode,
   Stats,
   Usage,
 } from "../types.ts";
+import { pageBodyQueries } from "./page-body.ts";
 import { migrate, SCHEMA_VERSION, schemaVersion } from "./schema.ts";
+import { readStats } from "./stats.ts";
 
 export interface OpenOptions {
   /** A replica (or a read-only command): no migration, no pragma that writes, no writes at all. */
@@ -22,8 +26,15 @@ export interface OpenOptions {
 export type SeedChange = "created" | "updated" | "unchanged";
 
 export interface Store {
-  /** The hot path: one indexed read. */
+  /** The whole page row's serving columns (the CLI, tests): every encoding at once. */
   getPage(key: string): CachedPage | null;
+  /**
+   * The hot path: one indexed read of one encoding, the best of those the page has up to
+   * `best` (br > gzip > identity), as raw bytes: no string, no encoding to UTF-8.
+   */
+  getPageBody(key: string, best: Encoding): PageBody | null;
+  /** Whether the page is cached, reading no page bytes. */
+  hasPage(key: string): boolean;
   getMapping(key: string): Mapping | null;
   setSeed(prompt: string): SeedChange;
   /** Stores a finished page, its children and its ledger row in one transaction. */
@@ -106,6 +117,8 @@ function sqliteStore(path: string, db: Database, readonly: boolean, now: () => n
   const getPage = db.prepare<CachedPage, [string]>(
     "SELECT html, etag, gzip, br FROM pages WHERE key = ?",
   );
+  const getBody = pageBodyQueries(db);
+  const hasPage = db.prepare<{ one: number }, [string]>("SELECT 1 AS one FROM pages WHERE key = ?");
   const getMapping = db.prepare<Mapping, [string]>(
     "SELECT key, prompt, depth, parent FROM mappings WHERE key = ?",
   );
@@ -167,6 +180,8 @@ function sqliteStore(path: string, db: Database, readonly: boolean, now: () => n
     path,
     readonly,
     getPage: (key) => getPage.get(key),
+    getPageBody: (key, best) => getBody[best].get(key),
+    hasPage: (key) => hasPage.get(key) !== null,
     getMapping: (key) => getMapping.get(key),
     setSeed: (prompt) =>
       write(() => {
@@ -217,34 +232,5 @@ function sqliteStore(path: string, db: Database, readonly: boolean, now: () => n
     lastPurgeId: () =>
       (db.query("SELECT coalesce(max(id), 0) AS id FROM purges").get() as { id: number }).id,
     close: () => db.close(),
-  };
-}
-
-function readStats(db: Database): Stats {
-  const one = <T>(sql: string) => db.query(sql).get() as T;
-  const u = one<Record<string, number>>(
-    `SELECT count(*) AS attempts, total(outcome <> 'ok') AS failed, total(cost_usd) AS spent,
-       total(input_tokens) AS i, total(output_tokens) AS o, total(cache_write_tokens) AS cw,
-       total(cache_read_tokens) AS cr, total(web_searches) AS ws FROM ledger`,
-  );
-  const pages = one<{ n: number }>("SELECT count(*) AS n FROM pages").n;
-  const mappings = one<{ n: number }>("SELECT count(*) AS n FROM mappings").n;
-  const pending = one<{ n: number }>(
-    "SELECT count(*) AS n FROM mappings m WHERE NOT EXISTS (SELECT 1 FROM pages p WHERE p.key = m.key)",
-  ).n;
-  return {
-    pages,
-    mappings,
-    pendingMappings: pending,
-    attempts: u.attempts ?? 0,
-    failedAttempts: u.failed ?? 0,
-    spentUsd: u.spent ?? 0,
-    usage: {
-      inputTokens: u.i ?? 0,
-      outputTokens: u.o ?? 0,
-      cacheWriteTokens: u.cw ?? 0,
-      cacheReadTokens: u.cr ?? 0,
-      webSearches: u.ws ?? 0,
-    },
   };
 }

@@ -1,0 +1,32 @@
+// The totals behind `rabbithole stats` and the admin view: pages, mappings, the ledger's sums.
+import type { Database } from "bun:sqlite";
+import type { Stats } from "../types.ts";
+
+export function readStats(db: Database): Stats {
+  const one = <T>(sql: string) => db.query(sql).get() as T;
+  const u = one<Record<string, number>>(
+    `SELECT count(*) AS attempts, total(outcome <> 'ok') AS failed, total(cost_usd) AS spent,
+       total(input_tokens) AS i, total(output_tokens) AS o, total(cache_write_tokens) AS cw,
+       total(cache_read_tokens) AS cr, total(web_searches) AS ws FROM ledger`,
+  );
+  const pages = one<{ n: number }>("SELECT count(*) AS n FROM pages").n;
+  const mappings = one<{ n: number }>("SELECT count(*) AS n FROM mappings").n;
+  const pending = one<{ n: number }>(
+    "SELECT count(*) AS n FROM mappings m WHERE NOT EXISTS (SELECT 1 FROM pages p WHERE p.key = m.key)",
+  ).n;
+  return {
+    pages,
+    mappings,
+    pendingMappings: pending,
+    attempts: u.attempts ?? 0,
+    failedAttempts: u.failed ?? 0,
+    spentUsd: u.spent ?? 0,
+    usage: {
+      inputTokens: u.i ?? 0,
+      outputTokens: u.o ?? 0,
+      cacheWriteTokens: u.cw ?? 0,
+      cacheReadTokens: u.cr ?? 0,
+      webSearches: u.ws ?? 0,
+    },
+  };
+}
