@@ -33,10 +33,14 @@ export interface CachedPage {
   /** Compressed when stored; null for pages stored before compression existed. */
   gzip: Uint8Array | null;
   br: Uint8Array | null;
+  /** Compressed against the homepage (see generate/dcz.ts); null for `/` and older pages. */
+  dcz: Uint8Array | null;
+  /** The base64 SHA-256 of the homepage `dcz` was made against. */
+  dcz_dict: string | null;
 }
 
 /** How a page's bytes are coded on the wire: compressed once when stored, or as written. */
-export type Encoding = "br" | "gzip" | "identity";
+export type Encoding = "dcz" | "br" | "gzip" | "identity";
 
 /** One stored encoding of a page: what a cache miss reads, and all it reads. */
 export interface PageBody {
@@ -44,6 +48,11 @@ export interface PageBody {
   /** What `body` is: the encoding asked for, or the best the page has when it lacks that one. */
   encoding: Encoding;
   body: Uint8Array<ArrayBuffer>;
+  /**
+   * The base64 SHA-256 of the dictionary the page's dcz copy needs, whatever encoding `body` is;
+   * null when it has none (then no answer for it depends on `Available-Dictionary`).
+   */
+  dict: string | null;
 }
 
 /** A finished generation, ready to be stored with its mappings in one transaction. */
@@ -61,6 +70,8 @@ export interface NewPage {
   /** The html, compressed (done off the event loop before the write). */
   gzip?: Uint8Array | null;
   br?: Uint8Array | null;
+  dcz?: Uint8Array | null;
+  dczDict?: string | null;
 }
 
 export type AttemptOutcome = "ok" | "error" | "incomplete" | "refusal";

@@ -177,6 +177,42 @@ describe("the hot read", () => {
   });
 });
 
+describe("dcz copies (schema 3)", () => {
+  test("a version-2 database upgrades in place; its pages keep working without a dcz copy", () => {
+    const path = tempDb();
+    openStore(path).close();
+    // Roll the file back to what the previous release wrote, with a page in it.
+    const db = new Database(path);
+    db.exec(`ALTER TABLE pages DROP COLUMN dcz; ALTER TABLE pages DROP COLUMN dcz_dict;
+             PRAGMA user_version = 2`);
+    db.exec(`INSERT INTO pages (key, html, etag, prompt, depth, parent, model, input_tokens,
+               output_tokens, cache_write_tokens, cache_read_tokens, web_searches, cost_usd,
+               rounds, gen_ms, created_at, br)
+             VALUES ('/old', '<html></html>', '"e"', 'p', 1, NULL, 'm', 0, 0, 0, 0, 0, 0, 1, 0,
+               0, x'0102')`);
+    db.close();
+    // A replica never migrates: it waits for the primary's.
+    expect(() => openStore(path, { readonly: true })).toThrow(/schema version 2/);
+    const store = openStore(path);
+    expect(store.getPageBody("/old", "dcz")).toMatchObject({ encoding: "br", dict: null });
+    expect(store.getPage("/old")).toMatchObject({ dcz: null, dcz_dict: null });
+    seedPage(store, "/new", { dcz: new Uint8Array([9]), dczDict: "abc=", br: new Uint8Array([3]) });
+    expect(store.getPageBody("/new", "dcz")).toMatchObject({
+      encoding: "dcz",
+      body: new Uint8Array([9]),
+      dict: "abc=",
+    });
+    // Every read names the dictionary, whatever encoding it returns: the headers depend on it.
+    expect(store.getPageBody("/new", "br")).toMatchObject({ encoding: "br", dict: "abc=" });
+    store.close();
+    const check = new Database(path);
+    expect(
+      (check.query("PRAGMA user_version").get() as { user_version: number }).user_version,
+    ).toBe(3);
+    check.close();
+  });
+});
+
 describe("site map", () => {
   test("lists generated pages and the frontier hanging off them", () => {
     const store = openStore(":memory:");

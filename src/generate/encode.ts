@@ -4,6 +4,7 @@
 
 import { promisify } from "node:util";
 import { brotliCompress, constants, gzip } from "node:zlib";
+import { encodeDcz } from "./dcz.ts";
 
 const brotli = promisify(brotliCompress);
 const gz = promisify(gzip);
@@ -11,11 +12,19 @@ const gz = promisify(gzip);
 export interface EncodedPage {
   gzip: Uint8Array;
   br: Uint8Array;
+  /** Against the site's dictionary (its homepage), when there is one: see dcz.ts. */
+  dcz?: Uint8Array | null;
+  /** The base64 SHA-256 of the dictionary `dcz` needs. */
+  dczDict?: string | null;
 }
 
-export async function encodePage(html: string): Promise<EncodedPage> {
+/** `dictionary`: the homepage's identity bytes, for a page other than the homepage. */
+export async function encodePage(
+  html: string,
+  dictionary: Uint8Array | null = null,
+): Promise<EncodedPage> {
   const bytes = Buffer.from(html);
-  const [g, b] = await Promise.all([
+  const [g, b, d] = await Promise.all([
     gz(bytes, { level: 9 }),
     brotli(bytes, {
       params: {
@@ -24,6 +33,8 @@ export async function encodePage(html: string): Promise<EncodedPage> {
         [constants.BROTLI_PARAM_SIZE_HINT]: bytes.byteLength,
       },
     }),
+    dictionary ? encodeDcz(bytes, dictionary) : null,
   ]);
-  return { gzip: new Uint8Array(g), br: new Uint8Array(b) };
+  const dcz = d ? { dcz: d.dcz, dczDict: d.dict } : {};
+  return { gzip: new Uint8Array(g), br: new Uint8Array(b), ...dcz };
 }

@@ -120,7 +120,10 @@ export async function runGeneration(
       const reason = `The model's answer was unfinished (${why}).`;
       return { result: { ok: false, kind: "failed", reason }, event };
     }
-    const encoded = await encodePage(html);
+    // The homepage is the site's dictionary (every visitor's usual first page): the other pages
+    // also get a copy compressed against it, as it is now.
+    const home = m.key === "/" ? null : store.getPageBody("/", "identity");
+    const encoded = await encodePage(html, home?.body ?? null);
     const children = parsed.mappings.map((c) => ({
       key: c.url,
       prompt: c.prompt,

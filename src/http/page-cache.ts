@@ -171,7 +171,7 @@ function legacyGzip(row: PageBody, encoding: Encoding): PageBody {
   return { ...row, encoding: "gzip", body: Bun.gzipSync(row.body, { level: 6 }) };
 }
 
-const SUFFIX: Record<Encoding, string> = { identity: "", gzip: "-gz", br: "-br" };
+const SUFFIX: Record<Encoding, string> = { identity: "", gzip: "-gz", br: "-br", dcz: "-dcz" };
 
 function variantOf(key: string, row: PageBody, base: Record<string, string>): Variant {
   const tag = row.etag.replace(/^W\//, "").replaceAll('"', "");

@@ -50,6 +50,10 @@ const MIGRATIONS: string[] = [
   `ALTER TABLE pages ADD COLUMN gzip BLOB;
    ALTER TABLE pages ADD COLUMN br BLOB;
    CREATE TABLE purges (id INTEGER PRIMARY KEY, key TEXT NOT NULL, at INTEGER NOT NULL);`,
+  // A page compressed against the homepage (RFC 9842 dcz), with the base64 SHA-256 of the
+  // homepage it needs: a regenerated homepage has another hash, and the copy stops matching.
+  `ALTER TABLE pages ADD COLUMN dcz BLOB;
+   ALTER TABLE pages ADD COLUMN dcz_dict TEXT;`,
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;

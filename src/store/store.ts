@@ -30,7 +30,7 @@ export interface Store {
   getPage(key: string): CachedPage | null;
   /**
    * The hot path: one indexed read of one encoding, the best of those the page has up to
-   * `best` (br > gzip > identity), as raw bytes: no string, no encoding to UTF-8.
+   * `best` (dcz > br > gzip > identity), as raw bytes: no string, no encoding to UTF-8.
    */
   getPageBody(key: string, best: Encoding): PageBody | null;
   /** Whether the page is cached, reading no page bytes. */
@@ -115,7 +115,7 @@ export function openStore(path: string, opts: OpenOptions = {}): Store {
 
 function sqliteStore(path: string, db: Database, readonly: boolean, now: () => number): Store {
   const getPage = db.prepare<CachedPage, [string]>(
-    "SELECT html, etag, gzip, br FROM pages WHERE key = ?",
+    "SELECT html, etag, gzip, br, dcz, dcz_dict FROM pages WHERE key = ?",
   );
   const getBody = pageBodyQueries(db);
   const hasPage = db.prepare<{ one: number }, [string]>("SELECT 1 AS one FROM pages WHERE key = ?");
@@ -149,8 +149,8 @@ function sqliteStore(path: string, db: Database, readonly: boolean, now: () => n
     const at = now();
     db.query(
       `INSERT OR IGNORE INTO pages (key, html, etag, prompt, depth, parent, model, ${USAGE_COLUMNS},
-         cost_usd, rounds, gen_ms, created_at, gzip, br)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+         cost_usd, rounds, gen_ms, created_at, gzip, br, dcz, dcz_dict)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
     ).run(
       page.key,
       page.html,
@@ -166,6 +166,8 @@ function sqliteStore(path: string, db: Database, readonly: boolean, now: () => n
       at,
       page.gzip ?? null,
       page.br ?? null,
+      page.dcz ?? null,
+      page.dczDict ?? null,
     );
     // An existing mapping is never overwritten: the first page to promise a link defines it.
     const insertMapping = db.query(
