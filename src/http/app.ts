@@ -11,6 +11,7 @@ import { observe } from "./access.ts";
 import { createAdmin, GENERATED_PAGE_SANDBOX } from "./admin/index.ts";
 import type { PeerInfo } from "./admission.ts";
 import { botForbiddenResponse, isBot, robotsResponse, robotsTxt } from "./bots.ts";
+import { DICTIONARY_CACHE_CONTROL, USE_AS_DICTIONARY } from "./dictionary.ts";
 import { errorResponse } from "./errors.ts";
 import { createGate, createRateLimiter } from "./limits.ts";
 import { streamFailureNotice } from "./notice.ts";
@@ -77,6 +78,11 @@ export function createApp(deps: AppDeps) {
     store: deps.store,
     maxBytes: (deps.cacheMb ?? 32) * 2 ** 20,
     headers,
+    homeHeaders: {
+      ...headers,
+      "cache-control": DICTIONARY_CACHE_CONTROL,
+      "use-as-dictionary": USE_AS_DICTIONARY,
+    },
   });
   pages.watch();
   // Purges from this process (the admin view) leave memory at once; others within a poll.

@@ -18,6 +18,8 @@ export interface Variant {
   /** The page's identity ETag, opaque part: every variant's ETag contains it. */
   tag: string;
   encoding: Encoding;
+  /** dcz only: the base64 SHA-256 of the dictionary its bytes need. */
+  dict: string | null;
   /** Built once per variant; a Response is cheap to build around them (as cheap as a clone). */
   headers: Record<string, string>;
   /** Where its bytes are held; null when they could never fit, then `body` holds them. */
@@ -27,7 +29,8 @@ export interface Variant {
 
 /**
  * By the best encoding the client accepts. A page stored before compression existed has no
- * br: its br slot then holds the same gzip variant as its gzip slot.
+ * br: its br slot then holds the same gzip variant as its gzip slot. Likewise the dcz slot of a
+ * page without a dcz copy holds its br variant, so that asking again costs no read.
  */
 type Entry = Partial<Record<Encoding, Variant>>;
 
@@ -37,11 +40,13 @@ export interface PageCacheOptions {
   maxBytes: number;
   /** Headers every generated page carries (content type, caching, CSP). */
   headers: Record<string, string>;
+  /** The homepage's instead: it is also the site's compression dictionary (dictionary.ts). */
+  homeHeaders?: Record<string, string>;
   /** Paces full collections by what misses allocate; null: leave it all to the GC. */
   pacer?: GcPacer | null;
 }
 
-const ENCODINGS: Encoding[] = ["br", "gzip", "identity"];
+const ENCODINGS: Encoding[] = ["dcz", "br", "gzip", "identity"];
 
 export type PageCache = ReturnType<typeof createPageCache>;
 
@@ -67,7 +72,7 @@ export function createPageCache(opts: PageCacheOptions) {
     const entry = pages.get(v.key);
     if (!entry) return;
     for (const e of ENCODINGS) if (entry[e] === v) delete entry[e];
-    if (!entry.br && !entry.gzip && !entry.identity) pages.delete(v.key);
+    if (ENCODINGS.every((e) => !entry[e])) pages.delete(v.key);
   }
 
   function evict(key: string): void {
@@ -93,7 +98,7 @@ export function createPageCache(opts: PageCacheOptions) {
     let v = entry?.[encoding];
     if (!v) {
       const page = legacyGzip(row, encoding);
-      v = variantOf(key, page, opts.headers);
+      v = variantOf(key, page, key === "/" ? (opts.homeHeaders ?? opts.headers) : opts.headers);
       hold(v, page.body);
       if (!v.slot) return v;
     }
@@ -105,18 +110,31 @@ export function createPageCache(opts: PageCacheOptions) {
     return v;
   }
 
+  /** The variant held for `best`, read (and held) on a miss; null: no page. */
+  function lookup(key: string, best: Encoding): Variant | null {
+    const entry = pages.get(key);
+    const hit = entry?.[best];
+    if (!hit) return load(key, best, entry);
+    if (hit.slot && ring.isOld(hit.slot)) {
+      const bytes = ring.view(hit.slot).slice();
+      ring.free(hit.slot);
+      hold(hit, bytes);
+    }
+    return hit;
+  }
+
   return {
-    /** The variant to send a client whose best accepted encoding is `best`; null: no page. */
-    get(key: string, best: Encoding = "identity"): Variant | null {
-      const entry = pages.get(key);
-      const hit = entry?.[best];
-      if (!hit) return load(key, best, entry);
-      if (hit.slot && ring.isOld(hit.slot)) {
-        const bytes = ring.view(hit.slot).slice();
-        ring.free(hit.slot);
-        hold(hit, bytes);
+    /**
+     * The variant to send a client whose best accepted encoding is `best`, or the page's dcz
+     * copy when the client holds `dict` (dictionary.ts) and the copy was made against it.
+     * Null: no page.
+     */
+    get(key: string, best: Encoding = "identity", dict: string | null = null): Variant | null {
+      if (dict !== null) {
+        const d = lookup(key, "dcz");
+        if (!d || (d.encoding === "dcz" && d.dict === dict)) return d;
       }
-      return hit;
+      return lookup(key, best);
     },
     /** The response for a variant: a 304 when the client already holds the page. */
     send(v: Variant, ifNoneMatch: string | null): Response {
@@ -177,11 +195,13 @@ function variantOf(key: string, row: PageBody, base: Record<string, string>): Va
   const tag = row.etag.replace(/^W\//, "").replaceAll('"', "");
   const headers: Record<string, string> = {
     ...base,
-    vary: "Accept-Encoding",
+    // A page with a dcz copy answers by the dictionary held as well, in every encoding.
+    vary: row.dict === null ? "Accept-Encoding" : "Accept-Encoding, Available-Dictionary",
     etag: `"${tag}${SUFFIX[row.encoding]}"`,
   };
   if (row.encoding !== "identity") headers["content-encoding"] = row.encoding;
-  return { key, tag, encoding: row.encoding, headers, slot: null, body: null };
+  const dict = row.encoding === "dcz" ? row.dict : null;
+  return { key, tag, encoding: row.encoding, dict, headers, slot: null, body: null };
 }
 
 /** The best encoding the client accepts: br, then gzip, else identity. */
@@ -194,7 +214,7 @@ export function bestEncoding(acceptEncoding: string | null): Encoding {
 }
 
 /** Accept-Encoding lists with q-values are rare; only they need parsing (q=0 means "not"). */
-function accepts(header: string, coding: string): boolean {
+export function accepts(header: string, coding: string): boolean {
   if (!header.includes("q=")) return true;
   for (const part of header.split(",")) {
     const [name = "", ...params] = part.trim().split(";");

@@ -5,6 +5,7 @@ import type { Store } from "../store/store.ts";
 import type { Mapping } from "../types.ts";
 import { type AdmissionPolicy, admit } from "./admission.ts";
 import type { AppDeps, ServerHooks } from "./app.ts";
+import { offeredDictionary } from "./dictionary.ts";
 import { failureResponse } from "./failure.ts";
 import { bestEncoding, type PageCache } from "./page-cache.ts";
 import { loadingPage, notFoundPage } from "./pages.ts";
@@ -38,7 +39,7 @@ export async function servePage(
   server?: ServerHooks,
   deadline = ctx.clock.now() + ctx.clickAheadMs,
 ): Promise<Response> {
-  const cached = ctx.pages.get(key, bestEncoding(req.headers.get("accept-encoding")));
+  const cached = cachedPage(ctx, req, key);
   info.outcome = "hit";
   if (cached) return ctx.pages.send(cached, req.headers.get("if-none-match"));
   // Only the primary writes: a replica hands every miss to it, unknown keys included, since
@@ -70,6 +71,13 @@ export async function servePage(
   if ("response" in admitted) return admitted.response;
   if (ctx.config.loadingPage) return htmlResponse(loadingPage(key), 202);
   return liveResponse(ctx, req, admitted.flight);
+}
+
+/** The cached page in the best encoding the client accepts, with the dictionary it holds. */
+function cachedPage(ctx: PageContext, req: Request, key: string) {
+  const ae = req.headers.get("accept-encoding");
+  const dict = offeredDictionary(ae, req.headers.get("available-dictionary"));
+  return ctx.pages.get(key, bestEncoding(ae), dict);
 }
 
 /** The mapping of `key` if a page may be generated there: it was linked and is within depth. */
@@ -113,7 +121,7 @@ async function liveResponse(ctx: PageContext, req: Request, f: Flight): Promise<
   if (f.fanout.bytes === 0) {
     const r = await f.done;
     if (!r.ok) return failureResponse(f.key, r);
-    const page = ctx.pages.get(f.key, bestEncoding(req.headers.get("accept-encoding")));
+    const page = cachedPage(ctx, req, f.key);
     if (page) return ctx.pages.send(page, req.headers.get("if-none-match"));
   }
   const headers = { ...ctx.pageHeaders, "cache-control": "no-store", "x-rabbithole": "live" };
