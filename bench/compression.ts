@@ -6,6 +6,7 @@ import { join } from "node:path";
 import { brotliCompressSync, brotliDecompressSync, constants, gunzipSync } from "node:zlib";
 import { encodePage } from "../src/generate/encode.ts";
 import { benchSeconds, removeDir, startRabbithole, stop, tempDir } from "./children.ts";
+import { dczRows } from "./compression-dcz.ts";
 import { buildDb, pageKey } from "./db.ts";
 import { realisticPage } from "./page.ts";
 import type { Row, Section } from "./report.ts";
@@ -179,6 +180,7 @@ export async function benchCompression(): Promise<Section> {
       ...(await encodingRows(url, html, plain.bytes.length, PLACEHOLDER)),
       ...(await encodingRows(real, fixture, realPlain.bytes.length, REALISTIC)),
       await storeCost(fixture),
+      ...(await dczRows(fixture)),
       ...(await costRows(url)),
     ];
     return {
@@ -194,7 +196,10 @@ export async function benchCompression(): Promise<Section> {
         "fetched from `bun src/cli.ts --offline` with `decompress: false` so that the bytes " +
         "are counted as sent; each compressed body is checked to decode to the stored page. " +
         '"Best possible" is the same page compressed here at maximum settings: the ceiling ' +
-        "for that page. The throughput rows use wrk, 64 connections, " +
+        "for that page. The dcz rows serve `bench/fixtures/generated-sibling.html`, a second " +
+        "page of the same atlas written by hand (same design, another topic, its own prose), " +
+        "from a site whose homepage is the realistic page, asked for as Chrome asks once it " +
+        "holds `/` (`Available-Dictionary` and `dcz` in Accept-Encoding). The throughput rows use wrk, 64 connections, " +
         `${benchSeconds()} s runs alternating identity with a browser's Accept-Encoding.`,
       rows,
     };

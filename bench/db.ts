@@ -29,8 +29,12 @@ export async function buildDb(path: string, spec: DbSpec): Promise<void> {
   const pages: [string, string][] = [];
   if (spec.home !== null) pages.push(["/", spec.home ?? spec.html("/", -1)]);
   for (let i = 0; i < distinct; i++) pages.push([pageKey(i), spec.html(pageKey(i), i)]);
-  // Compressed as the generator does before it stores a page, all at once on the thread pool.
-  const encoded = await Promise.all(pages.map(([, html]) => encodePage(html)));
+  // Compressed as the generator does before it stores a page, all at once on the thread pool:
+  // every page but / also against the homepage (dcz), when there is one.
+  const dict = spec.home === null ? null : Buffer.from(pages[0]?.[1] ?? "");
+  const encoded = await Promise.all(
+    pages.map(([key, html]) => encodePage(html, key === "/" ? null : dict)),
+  );
   const store = openStore(path);
   try {
     store.setSeed(SEED);
