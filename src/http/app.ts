@@ -122,8 +122,12 @@ export function createApp(deps: AppDeps) {
       })
     : null;
 
-  async function handle(req: Request, info: RequestInfo, server?: ServerHooks): Promise<Response> {
-    const path = rawPath(req.url);
+  async function handle(
+    req: Request,
+    path: string,
+    info: RequestInfo,
+    server?: ServerHooks,
+  ): Promise<Response> {
     if (admin && (path === "/__admin" || path.startsWith("/__admin/"))) return admin(req, path);
     if (req.method !== "GET" && req.method !== "HEAD") {
       return htmlResponse(methodNotAllowedPage(), 405, { allow: "GET, HEAD" });
@@ -149,14 +153,15 @@ export function createApp(deps: AppDeps) {
     async fetch(req: Request, server?: ServerHooks): Promise<Response> {
       const started = performance.now();
       const info: RequestInfo = { outcome: "system" };
+      const path = rawPath(req.url);
       let res: Response;
       try {
-        res = await handle(req, info, server);
+        res = await handle(req, path, info, server);
       } catch (err) {
         info.outcome = "error";
         res = errorResponse(err, deps.logger);
       }
-      observe(deps.logger, deps.metrics, req, res, info.outcome, performance.now() - started);
+      observe(deps.logger, deps.metrics, req, path, res, info.outcome, performance.now() - started);
       return req.method === "HEAD" && res.body ? withoutBody(res) : res;
     },
     generator,
