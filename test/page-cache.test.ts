@@ -88,7 +88,7 @@ describe("encodings", () => {
     const cache = createPageCache({ store, maxBytes: 1e7, headers: {}, pacer: null });
     const br = cache.get("/", "br");
     expect(br?.encoding).toBe("gzip");
-    expect(br?.headers["content-encoding"]).toBe("gzip");
+    expect(br?.headers.get("content-encoding")).toBe("gzip");
     expect(cache.get("/", "gzip")).toBe(br);
     expect(cache.size.pages).toBe(1);
   });
