@@ -51,7 +51,8 @@ export async function benchScale(): Promise<Section> {
         "which both databases hold: the same requests to both servers, the way real traffic " +
         "keeps coming back to the pages it has just read. **Cold**: each request a random page " +
         "among all 100,000 of the big database, so nearly every request misses the page cache " +
-        "(32 MB holds ~12,000 of these pages) and reads SQLite.",
+        "(32 MB holds ~10,000 of these pages, counted as the allocator holds them) and reads " +
+        "SQLite.",
       rows: [
         {
           measure: "throughput, hot pages (same requests to both)",
