@@ -5,7 +5,7 @@
 import { inspect } from "node:util";
 import { type ConsolaReporter, createConsola, LogLevels, type LogObject } from "consola/core";
 import { UsageError } from "./errors.ts";
-import type { Logger } from "./types.ts";
+import type { Logger, RequestLine } from "./types.ts";
 
 export type LogFormat = "json" | "pretty" | "auto";
 
@@ -32,11 +32,49 @@ export function createLogger(opts: LoggerOptions = {}): Logger {
       write(redact(line), obj.level <= LogLevels.warn);
     },
   };
-  return createConsola({
+  const consola = createConsola({
     level: parseLevel(opts.level, env.CONSOLA_LEVEL),
     throttle: 0,
     reporters: [reporter],
   });
+  // consola spends microseconds per call (its log object, the date, merging the fields, our
+  // generic entry and stringify): at tens of thousands of requests a second, a large part of
+  // the whole request. The access line has fixed fields, so a JSON server builds it directly;
+  // a terminal's pretty lines are rarely that busy and go the generic way.
+  const request = json
+    ? (line: RequestLine) => {
+        if (consola.level >= LogLevels.info) write(requestJson(isoNow(), line), false);
+      }
+    : (line: RequestLine) => consola.info("request", line);
+  return Object.assign(consola, { request });
+}
+
+/**
+ * The access line exactly as the generic JSON path writes `info("request", line)`: the same
+ * keys in the same order. Strings a client controls are redacted and go through
+ * JSON.stringify; the rest are numbers and the server's own words. Redacting those few short
+ * strings rather than the finished line spares searching (and flattening) the whole line.
+ */
+export function requestJson(time: string, l: RequestLine): string {
+  const method = l.method === "GET" || l.method === "HEAD" ? `"${l.method}"` : str(l.method);
+  return (
+    `{"time":"${time}","level":"info","msg":"request","id":${str(l.id)},"method":${method},` +
+    `"path":${str(l.path)},"status":${l.status},"ms":${l.ms},"outcome":"${l.outcome}"}`
+  );
+}
+
+const str = (s: string) => JSON.stringify(redact(s));
+
+// A date's ISO string costs more than the rest of the line: one per millisecond is enough.
+let isoMs = 0;
+let iso = "";
+function isoNow(): string {
+  const ms = Date.now();
+  if (ms !== isoMs) {
+    isoMs = ms;
+    iso = new Date(ms).toISOString();
+  }
+  return iso;
 }
 
 export function parseLevel(explicit: string | undefined, fromEnv: string | undefined): number {

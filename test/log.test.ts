@@ -95,3 +95,64 @@ describe("levels", () => {
     expect(parseLevel(undefined, undefined)).toBe(3);
   });
 });
+
+describe("the access line's fast path", () => {
+  const line = {
+    id: "ab12cd-1f",
+    method: "GET",
+    path: "/planets/mars.html",
+    status: 200,
+    ms: 0.12,
+    outcome: "hit",
+  };
+
+  test("the same line, key for key and in order, as info('request', fields)", () => {
+    const fast = capture();
+    const generic = capture();
+    fast.logger.request?.(line);
+    generic.logger.info("request", line);
+    const [a] = fast.json();
+    const [b] = generic.json();
+    expect(Object.keys(a)).toEqual(Object.keys(b));
+    expect({ ...a, time: "" }).toEqual({ ...b, time: "" });
+    expect(Object.keys(a)).toEqual(["time", "level", "msg", ...Object.keys(line)]);
+    expect(new Date(a.time).toISOString()).toBe(a.time);
+    expect(fast.lines[0]?.isError).toBe(false);
+  });
+
+  test("a path with quotes, backslashes or control characters stays one valid JSON line", () => {
+    const { logger, lines, json } = capture();
+    const path = '/a"b\\c\n\r\t\u0000\u001f\u2028é';
+    const method = 'PO"ST';
+    logger.request?.({ ...line, path, method, id: 'x"y' });
+    expect(lines[0]?.line).not.toContain("\n");
+    expect(json()[0]).toMatchObject({ path, method, id: 'x"y' });
+  });
+
+  test("secrets in the path are redacted", () => {
+    const { logger, lines } = capture();
+    logger.request?.({ ...line, path: "/sk-ant-api03-AbC_d-9" });
+    expect(lines[0]?.line).toContain("sk-ant-[redacted]");
+    expect(lines[0]?.line).not.toContain("AbC_d");
+  });
+
+  test("below info nothing is written; a level set at run time is honoured", () => {
+    const quiet = capture({ level: "warn" });
+    quiet.logger.request?.(line);
+    expect(quiet.lines).toHaveLength(0);
+    const { logger, lines } = capture();
+    (logger as unknown as { level: number }).level = 1;
+    logger.request?.(line);
+    expect(lines).toHaveLength(0);
+  });
+
+  test("pretty lines are the generic ones", () => {
+    const fast = capture({ format: "pretty" });
+    const generic = capture({ format: "pretty" });
+    fast.logger.request?.(line);
+    generic.logger.info("request", line);
+    const strip = (s = "") => s.slice(9);
+    expect(strip(fast.lines[0]?.line)).toBe(strip(generic.lines[0]?.line));
+    expect(fast.lines[0]?.line).toContain("path=/planets/mars.html status=200");
+  });
+});

@@ -8,7 +8,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { brotliDecompressSync, gunzipSync } from "node:zlib";
 import { createGcPacer } from "../src/http/gc-pacer.ts";
-import { createPageCache, type Variant } from "../src/http/page-cache.ts";
+import { createPageCache, held, VARIANT_OVERHEAD, type Variant } from "../src/http/page-cache.ts";
 import { openStore } from "../src/store/store.ts";
 import { htmlDoc, pageReply } from "./fixtures/fake-anthropic.ts";
 import { seedPage } from "./fixtures/seed.ts";
@@ -88,7 +88,7 @@ describe("encodings", () => {
     const cache = createPageCache({ store, maxBytes: 1e7, headers: {}, pacer: null });
     const br = cache.get("/", "br");
     expect(br?.encoding).toBe("gzip");
-    expect(br?.headers["content-encoding"]).toBe("gzip");
+    expect(br?.headers.get("content-encoding")).toBe("gzip");
     expect(cache.get("/", "gzip")).toBe(br);
     expect(cache.size.pages).toBe(1);
   });
@@ -187,6 +187,18 @@ describe("memory and coherence", () => {
     }
     expect(reads).not.toContain("/p/0");
     expect(await cache.send(cache.get("/p/0") as Variant, null).text()).toBe(DOC);
+  });
+
+  test("a page is counted as the allocator holds it, with its bookkeeping", () => {
+    // mimalloc rounds a block up to one of four sizes per power of two.
+    expect(held(17_000)).toBe(20_480 + VARIANT_OVERHEAD);
+    expect(held(16_384)).toBe(16_384 + VARIANT_OVERHEAD);
+    expect(held(100)).toBe(100 + VARIANT_OVERHEAD);
+    const store = openStore(":memory:");
+    seedPage(store, "/a", { html: DOC });
+    const cache = createPageCache({ store, maxBytes: 1e7, headers: {}, pacer: null });
+    cache.get("/a");
+    expect(cache.size.bytes).toBe(held(Buffer.byteLength(DOC)));
   });
 
   test("a page too large for the budget is served, not held", async () => {

@@ -128,8 +128,14 @@ export function createApp(deps: AppDeps) {
       })
     : null;
 
-  async function handle(req: Request, info: RequestInfo, server?: ServerHooks): Promise<Response> {
-    const path = rawPath(req.url);
+  // Not async: a cached page is answered synchronously, and Bun.serve sends a Response returned
+  // as such sooner than one wrapped in a promise.
+  function handle(
+    req: Request,
+    path: string,
+    info: RequestInfo,
+    server?: ServerHooks,
+  ): Response | Promise<Response> {
     if (admin && (path === "/__admin" || path.startsWith("/__admin/"))) return admin(req, path);
     if (req.method !== "GET" && req.method !== "HEAD") {
       return htmlResponse(methodNotAllowedPage(), 405, { allow: "GET, HEAD" });
@@ -146,24 +152,46 @@ export function createApp(deps: AppDeps) {
     return servePage(ctx, req, normalizeKey(path), info, server);
   }
 
+  function failed(err: unknown, info: RequestInfo): Response {
+    info.outcome = "error";
+    return errorResponse(err, deps.logger);
+  }
+
+  /** Logs and counts the request, and drops the body of a HEAD. */
+  function finish(
+    req: Request,
+    path: string,
+    info: RequestInfo,
+    started: number,
+    res: Response,
+  ): Response {
+    observe(deps.logger, deps.metrics, req, path, res, info.outcome, performance.now() - started);
+    return req.method === "HEAD" && res.body ? withoutBody(res) : res;
+  }
+
   function robots(): Response {
     const pages = botPolicy === "cached" ? shallowestFirst(deps.store) : undefined;
     return robotsResponse(robotsTxt({ custom: ops.robotsTxt ?? null, policy: botPolicy, pages }));
   }
 
   return {
-    async fetch(req: Request, server?: ServerHooks): Promise<Response> {
+    /** A Response when it is ready at once (a cached page), else a promise of one. */
+    fetch(req: Request, server?: ServerHooks): Response | Promise<Response> {
       const started = performance.now();
       const info: RequestInfo = { outcome: "system" };
-      let res: Response;
+      const path = rawPath(req.url);
+      let res: Response | Promise<Response>;
       try {
-        res = await handle(req, info, server);
+        res = handle(req, path, info, server);
       } catch (err) {
-        info.outcome = "error";
-        res = errorResponse(err, deps.logger);
+        res = failed(err, info);
       }
-      observe(deps.logger, deps.metrics, req, res, info.outcome, performance.now() - started);
-      return req.method === "HEAD" && res.body ? withoutBody(res) : res;
+      // No closure for the answer that is ready: only waiting ones need one.
+      if (res instanceof Response) return finish(req, path, info, started, res);
+      return res.then(
+        (r) => finish(req, path, info, started, r),
+        (err) => finish(req, path, info, started, failed(err, info)),
+      );
     },
     generator,
     pages,

@@ -1,5 +1,6 @@
-// A cache miss allocates its page twice (the bytes read from SQLite, the Response's own copy),
-// and both die young. JSC lets garbage grow in proportion to the live heap before it collects,
+// A cache miss allocates its page twice (the bytes read from SQLite, the cache's Blob of them):
+// the first dies young, the second when the cache evicts it, and neither is freed before a
+// collection finds it. JSC lets garbage grow in proportion to the live heap before it collects,
 // and the page cache makes the live heap large: measured under random traffic over a 10,000-page
 // site, that meant ~60 MB of dead pages resident on top of a 32 MB cache. The pacer asks for a
 // full collection once misses have allocated a set number of bytes, never more often than a

@@ -30,18 +30,33 @@ export interface RequestInfo {
   outcome: RequestOutcome;
 }
 
-/** A page request: cached, being generated, to be generated, or unknown. */
-export async function servePage(
+/**
+ * A page request: cached, being generated, to be generated, or unknown. A cached page is
+ * answered synchronously: no promise on the path most requests take.
+ */
+export function servePage(
   ctx: PageContext,
   req: Request,
   key: string,
   info: RequestInfo,
   server?: ServerHooks,
-  deadline = ctx.clock.now() + ctx.clickAheadMs,
-): Promise<Response> {
+  deadline?: number,
+): Response | Promise<Response> {
   const cached = cachedPage(ctx, req, key);
   info.outcome = "hit";
   if (cached) return ctx.pages.send(cached, req.headers.get("if-none-match"));
+  return serveUncached(ctx, req, key, info, server, deadline ?? ctx.clock.now() + ctx.clickAheadMs);
+}
+
+/** Not in the page cache: not written yet, or this replica must hand it to the primary. */
+async function serveUncached(
+  ctx: PageContext,
+  req: Request,
+  key: string,
+  info: RequestInfo,
+  server: ServerHooks | undefined,
+  deadline: number,
+): Promise<Response> {
   // Only the primary writes: a replica hands every miss to it, unknown keys included, since
   // the mapping may simply not have replicated yet.
   const role = ctx.cluster.role();
