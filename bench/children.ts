@@ -89,11 +89,21 @@ export interface Running {
   startMs: number;
 }
 
+/**
+ * BENCH_PIN=1 puts servers on CPU 1 and wrk on CPU 0 (taskset): a Bun server runs its requests
+ * on one thread, and unpinned it competes with wrk for both cores, which shows up as scheduler
+ * stalls in the latency tail rather than as anything the server does.
+ */
+export const PINNED = process.env.BENCH_PIN === "1" && Bun.which("taskset") !== null;
+export const pinned = (cpu: number, cmd: string[]) =>
+  PINNED ? ["taskset", "-c", String(cpu), ...cmd] : cmd;
+
 /** Starts a server command on a free loopback port and waits until it answers `/__health`. */
 export async function startServing(cmd: string[], extra: string[] = []): Promise<Running> {
   const port = freePort();
   const since = performance.now();
-  const proc = spawnTracked([...cmd, ...extra, "--port", String(port), "--host", "127.0.0.1"]);
+  const args = [...cmd, ...extra, "--port", String(port), "--host", "127.0.0.1"];
+  const proc = spawnTracked(pinned(1, args));
   const url = `http://127.0.0.1:${port}`;
   try {
     const startMs = await waitReady(`${url}/__health`, proc, since);

@@ -4,7 +4,7 @@
 import { existsSync } from "node:fs";
 import { cpus, loadavg } from "node:os";
 import { join } from "node:path";
-import { cleanup, ROOT } from "./children.ts";
+import { cleanup, PINNED, ROOT } from "./children.ts";
 import { benchCompression } from "./compression.ts";
 import { benchCrowd } from "./crowd.ts";
 import { benchLive } from "./live.ts";
@@ -58,6 +58,13 @@ try {
     const s = await attempt(bench);
     // Other work on the machine skews every figure: say how busy it was.
     s.setup += ` Load average when the section started: ${load} (${cpus().length} cores).`;
+    // A pinned run is another setup, not a rerun: it gets a section of its own.
+    if (PINNED) {
+      s.title += " — pinned";
+      s.setup +=
+        " BENCH_PIN=1: every server on CPU 1, wrk (one thread) on CPU 0, so that the latency " +
+        "tail shows the server rather than the two competing for the cores.";
+    }
     for (const r of s.rows) {
       const base = r.baseline ? ` (baseline ${r.baseline}${r.ratio ? `, ${r.ratio}` : ""})` : "";
       const met = r.met === undefined ? "" : r.met ? " [met]" : " [MISSED]";
@@ -75,6 +82,7 @@ const rerun = [
   "bun run bench                      # every section (BENCH_SECONDS=10 BENCH_ROUNDS=3 by default)",
   `bun bench/run.ts ${SECTIONS.map((s) => s.id).join(" ")}   # any of them`,
   "BENCH_SECONDS=3 bun bench/run.ts throughput   # shorter wrk runs",
+  "BENCH_PIN=1 bun bench/run.ts throughput   # server and wrk on separate cores (own section)",
   "BENCH_STARTUP_RUNS=15 bun bench/run.ts startup   # more starts per variant (default 7)",
   "apt-get install -y wrk   # wrk sections are skipped, saying so, without it",
 ];

@@ -1,7 +1,7 @@
 // wrk, driven by a Lua script that prints its own summary as one JSON line: sturdier than
 // parsing the human report, whose units change with the magnitude (us, ms, s).
 import { join } from "node:path";
-import { spawnTracked, stop, tempDir } from "./children.ts";
+import { PINNED, pinned, spawnTracked, stop, tempDir } from "./children.ts";
 
 export const INSTALL_WRK = "apt-get install -y wrk";
 
@@ -73,9 +73,9 @@ export async function runWrk(url: string, opts: WrkOptions): Promise<WrkResult> 
   scripts ??= tempDir("wrk");
   const file = join(scripts, `${Bun.hash(script(opts)).toString(36)}.lua`);
   await Bun.write(file, script(opts));
-  const threads = String(opts.threads ?? 2);
+  const threads = String(PINNED ? 1 : (opts.threads ?? 2));
   const cmd = ["wrk", "-t", threads, "-c", String(opts.connections), "-d", `${opts.seconds}s`];
-  const proc = spawnTracked([...cmd, "--timeout", "2s", "-s", file, url], false);
+  const proc = spawnTracked(pinned(0, [...cmd, "--timeout", "2s", "-s", file, url]), false);
   // wrk stops itself after -d; this only guards against a wedged run.
   const guard = setTimeout(() => void stop(proc, "SIGKILL"), (opts.seconds + 20) * 1000);
   const [out, err, code] = await Promise.all([
