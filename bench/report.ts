@@ -48,12 +48,38 @@ function renderSection(s: Section, command: string): string {
   return lines.join("\n");
 }
 
+const GLANCE = "Targets at a glance";
+
+/** Every row with a target, from every section as it now stands: what a reader asks first. */
+function glance(titles: string[], blocks: Map<string, string>): string[] {
+  const out = [
+    `## ${GLANCE}`,
+    "",
+    "| section | measure | value | target | |",
+    "|---|---|---|---|---|",
+  ];
+  for (const t of titles) {
+    for (const line of (blocks.get(t) ?? "").split("\n")) {
+      // Cells split on pipes that are not escaped (renderSection escapes those inside a cell).
+      const cells = line
+        .split(/(?<!\\)\|/)
+        .slice(1, -1)
+        .map((c) => c.trim());
+      const [measure, value, , ratio, target, result] = cells;
+      if (cells.length !== 6 || (result !== "met" && result !== "**missed**")) continue;
+      const shown = ratio ? `${value} (${ratio})` : value;
+      out.push(`| ${t} | ${measure} | ${shown} | ${target} | ${result} |`);
+    }
+  }
+  return out;
+}
+
 /** The `## ` sections of an earlier BENCHMARKS.md, by title. */
 function previousSections(previous: string): Map<string, string> {
   const out = new Map<string, string>();
   for (const block of previous.split(/^(?=## )/m).slice(1)) {
     const title = /^## (.*)$/m.exec(block)?.[1]?.trim();
-    if (title && title !== "Rerun") out.set(title, block.trimEnd());
+    if (title && title !== "Rerun" && title !== GLANCE) out.set(title, block.trimEnd());
   }
   return out;
 }
@@ -80,6 +106,8 @@ export function renderReport(
     `Machine: ${cpus().length} × ${cpu}, ${(totalmem() / 2 ** 30).toFixed(0)} GiB, ` +
       `Bun ${Bun.version}, ${process.platform}/${process.arch}.`,
     "Machines here are noisy: compare the ratios within one run, not figures across runs.",
+    "",
+    ...glance(titles, blocks),
     "",
   ];
   for (const t of titles) {
