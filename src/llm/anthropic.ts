@@ -17,11 +17,8 @@ import {
   type Usage,
   ZERO_USAGE,
 } from "../types.ts";
-import { TOOL_LIMITS } from "./tool-limits.ts";
-
-export { TOOL_LIMITS } from "./tool-limits.ts";
-
 import { addUsage, asParams, Round, streamRound, toUpstreamError } from "./anthropic-stream.ts";
+import { TOOL_LIMITS } from "./tool-limits.ts";
 
 export interface AnthropicClientOptions {
   apiKey: string;
@@ -44,7 +41,7 @@ export const MAX_CONTINUATIONS = 3;
 // Generous: server tools run between events, and a false stall wastes the money already spent.
 export const DEFAULT_STALL_MS = 180_000;
 
-/** Per API call. Bounded so that a round's worst-case cost can be reserved before it starts. */
+/** Claude's server tools, bounded per call (TOOL_LIMITS) so a round's worst case can be reserved. */
 export const WEB_TOOLS: ToolUnion[] = [
   { type: "web_search_20250305", name: "web_search", max_uses: TOOL_LIMITS.searches },
   {
