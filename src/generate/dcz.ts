@@ -10,18 +10,20 @@ import { constants, zstdCompress } from "node:zlib";
 const zstd = promisify(zstdCompress);
 
 /** The fixed start of every dcz body: a zstd skippable frame (magic 0x184D2A5E, 32 bytes). */
-export const DCZ_MAGIC = new Uint8Array([0x5e, 0x2a, 0x4d, 0x18, 0x20, 0x00, 0x00, 0x00]);
+const DCZ_MAGIC = new Uint8Array([0x5e, 0x2a, 0x4d, 0x18, 0x20, 0x00, 0x00, 0x00]);
 /** The magic, then the SHA-256 of the dictionary: what comes before the zstd frame. */
 export const DCZ_HEADER_BYTES = DCZ_MAGIC.byteLength + 32;
 /**
  * RFC 9842 lets a client refuse windows over max(8 MB, 1.25 × the dictionary); Chromium
  * allows max(8 MB, the dictionary). 8 MiB fits both whatever the dictionary's size.
  */
-export const DCZ_WINDOW_LOG = 23;
+const DCZ_WINDOW_LOG = 23;
+
+const sha256 = (bytes: Uint8Array) => createHash("sha256").update(bytes).digest();
 
 /** The dictionary's SHA-256 in base64: as `Available-Dictionary` carries it between colons. */
 export function dictionaryHash(dictionary: Uint8Array): string {
-  return createHash("sha256").update(dictionary).digest("base64");
+  return sha256(dictionary).toString("base64");
 }
 
 export interface DczPage {
@@ -32,7 +34,7 @@ export interface DczPage {
 
 /** `page` as a dcz body against `dictionary` (raw content, the identity bytes of the page). */
 export async function encodeDcz(page: Uint8Array, dictionary: Uint8Array): Promise<DczPage> {
-  const hash = createHash("sha256").update(dictionary).digest();
+  const hash = sha256(dictionary);
   const frame = await zstd(page, {
     dictionary,
     params: {
