@@ -63,7 +63,9 @@ export function createGenerator(opts: GeneratorOptions) {
   const { store, llm, clock, logger } = opts;
   const flights = new Map<string, Flight & { abort: AbortController }>();
   const failures = new Map<string, { kind: FailureKind; reason: string }>();
-  const capped = opts.maxCostUsd !== null && opts.price !== null && !llm.free;
+  // The price new pages reserve at: null when there is no cap to hold them to.
+  const cappedPrice = opts.maxCostUsd !== null && !llm.free ? opts.price : null;
+  const capped = cappedPrice !== null;
   const budget = createBudget(capped ? opts.maxCostUsd : null, () => store.spentUsd());
   const webTools = llm.webTools ?? false;
   const notices = budgetNotices(logger, budget, {
@@ -78,8 +80,8 @@ export function createGenerator(opts: GeneratorOptions) {
     const bytes = llm.measure?.(pageRequest(m, opts.depthLimit, opts.maxTokens)) ?? roughSize(m);
     return roundCeilingUsd(price, bytes, opts.maxTokens, webTools);
   }
-  const home = capped && opts.price ? store.getMapping("/") : null;
-  if (home && opts.price) notices.atStart(firstCallCeiling(home, opts.price));
+  const home = cappedPrice ? store.getMapping("/") : null;
+  if (cappedPrice && home) notices.atStart(firstCallCeiling(home, cappedPrice));
 
   function refuse(key: string, r: Refusal): Refusal {
     failures.set(key, { kind: r.refused, reason: r.reason });
@@ -125,8 +127,8 @@ export function createGenerator(opts: GeneratorOptions) {
         return refuse(m.key, { refused: "unavailable", reason });
       }
       let reservation = null;
-      if (capped && opts.price) {
-        const first = firstCallCeiling(m, opts.price);
+      if (cappedPrice) {
+        const first = firstCallCeiling(m, cappedPrice);
         reservation = budget.reserve(first);
         if (!reservation) {
           notices.refused(first);
