@@ -27,6 +27,19 @@ function pacedSite(chunkDelayMs: number, extra: Partial<Parameters<typeof startS
   return { site, url: server.url };
 }
 
+/** Opens `/` live and reads until the link to the child has reached the browser. */
+async function readUntilLink(url: string) {
+  const home = await fetch(`${url}/`);
+  const reader = (home.body as ReadableStream<Uint8Array>).getReader();
+  let seen = "";
+  while (!seen.includes("/mars/moons.html")) {
+    const r = await reader.read();
+    if (r.done) throw new Error("the home page ended before its link");
+    seen += new TextDecoder().decode(r.value);
+  }
+  return reader;
+}
+
 describe("live pages", () => {
   test("the first bytes reach the client long before the upstream finishes", async () => {
     const { site: s, url } = pacedSite(25);
@@ -141,14 +154,7 @@ describe("live pages", () => {
 
   test("clicking ahead: a link shown before its mapping exists waits for it, not 404", async () => {
     const { site: s, url } = pacedSite(15);
-    const home = await fetch(`${url}/`);
-    const reader = (home.body as ReadableStream<Uint8Array>).getReader();
-    let seen = "";
-    while (!seen.includes("/mars/moons.html")) {
-      const r = await reader.read();
-      if (r.done) break;
-      seen += new TextDecoder().decode(r.value);
-    }
+    const reader = await readUntilLink(url);
     expect(s.store.getMapping("/mars/moons.html")).toBeNull();
     const child = await fetch(`${url}/mars/moons.html`);
     expect(child.status).toBe(200);
@@ -170,7 +176,7 @@ describe("live pages", () => {
   // connection after ~12 s, so the first token must come later than that to prove anything.
   test("the wait before the first token does not drop the connection (idle timeout)", async () => {
     site = startSite({ handler: () => ({ text: REPLY, firstTokenDelayMs: 15_000 }) });
-    server = serveWithIdleTimeout(site, 10);
+    server = listen(site, 10);
     const res = await fetch(`${server.url}/`);
     expect(res.status).toBe(200);
     expect(await res.text()).toBe(DOC);
@@ -181,7 +187,7 @@ describe("live pages", () => {
     const half = Math.floor(REPLY.length / 2);
     const chunks = [REPLY.slice(0, half), REPLY.slice(half)];
     site = startSite({ handler: () => ({ chunks, chunkDelayMs: 6_000 }) });
-    server = serveWithIdleTimeout(site, 1);
+    server = listen(site, 1);
     const res = await fetch(`${server.url}/`);
     expect(res.status).toBe(200);
     expect(await res.text()).toBe(DOC);
@@ -189,19 +195,6 @@ describe("live pages", () => {
 });
 
 describe("clicking ahead is bounded", () => {
-  /** Opens `/` live and reads until the link to the child has reached the browser. */
-  async function readUntilLink(url: string) {
-    const home = await fetch(`${url}/`);
-    const reader = (home.body as ReadableStream<Uint8Array>).getReader();
-    let seen = "";
-    while (!seen.includes("/mars/moons.html")) {
-      const r = await reader.read();
-      if (r.done) throw new Error("the home page ended before its link");
-      seen += new TextDecoder().decode(r.value);
-    }
-    return reader;
-  }
-
   test("a click waits at most clickAheadMs, then 404s while the page is still writing", async () => {
     // The link comes first, then ~40 chunks 50 ms apart: far beyond the 300 ms bound.
     const early = htmlDoc("Mars", `<a href="/mars/moons.html">Moons</a>\n${BODY}`);
@@ -248,15 +241,3 @@ describe("clicking ahead is bounded", () => {
     await reader.cancel();
   });
 });
-
-/** The test site behind a real Bun.serve with the given idle timeout, as production runs it. */
-function serveWithIdleTimeout(s: Site, idleTimeout: number) {
-  const srv = Bun.serve({
-    port: 0,
-    hostname: "127.0.0.1",
-    development: false,
-    idleTimeout,
-    fetch: (req, bun) => s.app.fetch(req, bun),
-  });
-  return { url: `http://127.0.0.1:${srv.port}`, stop: () => srv.stop(true) };
-}
