@@ -7,20 +7,9 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { Env, Flags } from "../src/config.ts";
 import { resolveOpsConfig, STRICT_CSP } from "../src/config-ops.ts";
-import { UsageError } from "../src/errors.ts";
+import { usageError } from "./fixtures/usage.ts";
 
 const resolve = (flags: Flags = {}, env: Env = {}) => resolveOpsConfig(flags, env);
-
-function usageMessage(fn: () => unknown): string {
-  try {
-    fn();
-  } catch (err) {
-    expect(err).toBeInstanceOf(UsageError);
-    expect((err as UsageError).exitCode).toBe(2);
-    return (err as UsageError).message;
-  }
-  throw new Error("expected a UsageError, nothing was thrown");
-}
 
 type Field = keyof ReturnType<typeof resolve>;
 type Value = string | number | null | undefined;
@@ -118,13 +107,13 @@ describe("bad values are named with where they came from", () => {
   ];
   for (const [flags, env, message] of cases) {
     test(message, () => {
-      expect(usageMessage(() => resolve(flags, env))).toStartWith(message);
+      expect(usageError(() => resolve(flags, env)).message).toStartWith(message);
     });
   }
 
   test("the admin token is never echoed", () => {
-    expect(usageMessage(() => resolve({}, { RABBITHOLE_ADMIN_TOKEN: "hunter2" }))).not.toContain(
-      "hunter2",
-    );
+    expect(
+      usageError(() => resolve({}, { RABBITHOLE_ADMIN_TOKEN: "hunter2" })).message,
+    ).not.toContain("hunter2");
   });
 });

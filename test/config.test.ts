@@ -10,8 +10,8 @@ import {
   resolveMaxCost,
   resolveServeConfig,
 } from "../src/config.ts";
-import { UsageError } from "../src/errors.ts";
 import { DEFAULT_MODEL } from "../src/llm/prices.ts";
+import { usageError } from "./fixtures/usage.ts";
 
 const dir = mkdtempSync(join(tmpdir(), "rabbithole-config-"));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -24,19 +24,6 @@ function file(name: string, content: string): string {
 
 const KEY = { ANTHROPIC_API_KEY: "sk-ant-test" };
 const resolve = (flags: Flags = {}, env: Env = KEY) => resolveServeConfig(flags, env);
-
-/** The UsageError `fn` throws; fails the test when it throws anything else or nothing. */
-function usageError(fn: () => unknown): UsageError {
-  try {
-    fn();
-  } catch (err) {
-    expect(err).toBeInstanceOf(UsageError);
-    expect((err as UsageError).exitCode).toBe(2);
-    expect((err as UsageError).message).not.toContain("\n");
-    return err as UsageError;
-  }
-  throw new Error("expected a UsageError, nothing was thrown");
-}
 
 describe("defaults", () => {
   test("every option has its documented default", () => {
