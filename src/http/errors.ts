@@ -14,7 +14,10 @@ const TITLES: Record<number, string> = {
   503: "Unavailable",
 };
 
-/** The one place errors become responses: exposed messages for 4xx, a plain page for the rest. */
+/**
+ * Errors become HTML pages here: exposed messages for 4xx, a plain page for the rest. The one
+ * exception is `/__ready`, whose callers are scripts: system.ts answers its bad input in JSON.
+ */
 export function errorResponse(err: unknown, logger: Logger): Response {
   if (err instanceof HttpError) {
     const message = err.expose ? err.message : "Something went wrong on our side.";
