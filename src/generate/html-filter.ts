@@ -4,10 +4,12 @@ const DOC_END = "</html>";
 
 /**
  * Turns the model's raw output, as it streams, into the bytes a browser may see: the preamble
- * before `<!DOCTYPE` or a line-opening `<html` (fences included) is dropped, and nothing from the mappings
- * delimiter on ever leaves. Text after the latest `</html>` is held back until more HTML proves
- * it is page text, so a closing fence or the delimiter never reaches the visitor; what is emitted
- * is then the same document the parser stores. Each push scans only the new text.
+ * before `<!DOCTYPE` or a root `<html` tag (parse.ts's streamStart; fences included) is
+ * dropped, and nothing from the mappings delimiter on ever leaves. Text after the latest
+ * `</html>` is held back until more HTML proves it is page text, so a closing fence or the
+ * delimiter never reaches the visitor; what is emitted is then the same document the parser
+ * stores. A page whose start only the whole text reveals emits nothing: it is served once
+ * stored. Each push scans only the new text.
  */
 export function createHtmlFilter() {
   let raw = "";

@@ -50,7 +50,7 @@ const ROOT = /^[ \t]*(?:```[a-z]*[ \t]*)?<html[\s>]|<html\s/im;
  * Where the document starts: the doctype is preferred (a preamble may mention "<html>" in
  * passing, rarely a doctype), then a root tag as above, then, as a last resort, any `<html`.
  */
-export function documentStart(text: string): number {
+function documentStart(text: string): number {
   const doctype = text.search(DOCTYPE);
   if (doctype !== -1) return doctype;
   const root = rootStart(text);
