@@ -181,7 +181,7 @@ function resolveSeed(flags: Flags, env: Env): string | null {
 }
 
 /** Beyond this a "seed" is a wrong file (a log, a database), not a prompt for one page. */
-export const MAX_SEED_BYTES = 256 * 1024;
+const MAX_SEED_BYTES = 256 * 1024;
 
 // Trimmed, so that a trailing newline in a file does not count as a changed seed. Checked
 // here because a bad seed is sent, and paid for, with every attempt at the homepage.
