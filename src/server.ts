@@ -122,8 +122,9 @@ function noHomepage(dbPath: string): UsageError {
   );
 }
 
+// resolveDbPath never yields an empty path: only :memory: has no file to look for.
 function isNewFile(dbPath: string): boolean {
-  return dbPath !== ":memory:" && dbPath !== "" && !existsSync(dbPath);
+  return dbPath !== ":memory:" && !existsSync(dbPath);
 }
 
 // Loaded only when used: the SDK is most of what an --offline start would otherwise parse.
