@@ -39,7 +39,8 @@ export const MAX_ROUNDS = 10;
 /** Continuations of a page cut off by max_tokens, before it counts as a failure. */
 export const MAX_CONTINUATIONS = 3;
 // Generous: server tools run between events, and a false stall wastes the money already spent.
-export const DEFAULT_STALL_MS = 180_000;
+// The same as --stall-timeout's default (config.ts), for clients built without the option.
+export const DEFAULT_STALL_MS = 120_000;
 
 /** Claude's server tools, bounded per call (TOOL_LIMITS) so a round's worst case can be reserved. */
 export const WEB_TOOLS: ToolUnion[] = [
