@@ -90,8 +90,12 @@ async function serveUncached(
 
 /** The cached page in the best encoding the client accepts, with the dictionary it holds. */
 function cachedPage(ctx: PageContext, req: Request, key: string) {
-  const ae = req.headers.get("accept-encoding");
-  const dict = offeredDictionary(ae, req.headers.get("available-dictionary"));
+  const headers = req.headers;
+  const ae = headers.get("accept-encoding");
+  // Only a client that accepts dcz can be offered a dictionary: most never read the header.
+  const dict = ae?.includes("dcz")
+    ? offeredDictionary(ae, headers.get("available-dictionary"))
+    : null;
   return ctx.pages.get(key, bestEncoding(ae), dict);
 }
 
