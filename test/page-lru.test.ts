@@ -30,6 +30,16 @@ describe("page LRU", () => {
     expect(held()).toEqual(["a", "c"]);
   });
 
+  test("has() looks without reading: a polled entry still goes first", () => {
+    const { l, held } = lru(100);
+    l.set("a", "A", 40);
+    l.set("b", "B", 40);
+    expect(l.has("a")).toBe(true);
+    expect(l.has("z")).toBe(false);
+    l.set("c", "C", 40);
+    expect(held()).toEqual(["b", "c"]);
+  });
+
   test("what can never fit is refused, and replacing a key counts its new size only", () => {
     const { l } = lru(100);
     expect(l.set("huge", "H", 101)).toBe(false);

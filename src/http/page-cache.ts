@@ -14,7 +14,6 @@ import { createLru } from "./page-lru.ts";
 export type { Encoding } from "../types.ts";
 
 export interface Variant {
-  key: string;
   /** The page's identity ETag, opaque part: every variant's ETag contains it. */
   tag: string;
   encoding: Encoding;
@@ -86,7 +85,7 @@ export function createPageCache(opts: PageCacheOptions) {
     pacer?.allocated(row.body.byteLength + held(row.body.byteLength));
     const encoding = row.encoding === "identity" && best !== "identity" ? "gzip" : row.encoding;
     const headers = key === "/" ? (opts.homeHeaders ?? opts.headers) : opts.headers;
-    const v = entry?.[encoding] ?? variantOf(key, legacyGzip(row, encoding), headers);
+    const v = entry?.[encoding] ?? variantOf(legacyGzip(row, encoding), headers);
     const next: Entry = { ...entry, [encoding]: v, [best]: v };
     pages.set(key, next, cost(next));
     return v;
@@ -120,7 +119,8 @@ export function createPageCache(opts: PageCacheOptions) {
     },
     /** Whether the page is cached, without reading its bytes. */
     has(key: string): boolean {
-      return pages.get(key) !== undefined || store.hasPage(key);
+      // A look, not a read: /__ready polls must not keep a page in memory.
+      return pages.has(key) || store.hasPage(key);
     },
     evict,
     /** Forgets pages purged (by any process) since the last call. */
@@ -185,7 +185,7 @@ function legacyGzip(row: PageBody, encoding: Encoding): PageBody {
 
 const SUFFIX: Record<Encoding, string> = { identity: "", gzip: "-gz", br: "-br", dcz: "-dcz" };
 
-function variantOf(key: string, row: PageBody, base: Record<string, string>): Variant {
+function variantOf(row: PageBody, base: Record<string, string>): Variant {
   const tag = row.etag.replace(/^W\//, "").replaceAll('"', "");
   const headers = new Headers({
     ...base,
@@ -196,7 +196,7 @@ function variantOf(key: string, row: PageBody, base: Record<string, string>): Va
   if (row.encoding !== "identity") headers.set("content-encoding", row.encoding);
   const body = new Blob([row.body]);
   const dict = row.encoding === "dcz" ? row.dict : null;
-  return { key, tag, encoding: row.encoding, dict, headers, body, init: { headers } };
+  return { tag, encoding: row.encoding, dict, headers, body, init: { headers } };
 }
 
 /** The best encoding the client accepts: br, then gzip, else identity. */

@@ -11,8 +11,6 @@ interface Node<V> {
   used: boolean;
 }
 
-export type Lru<V> = ReturnType<typeof createLru<V>>;
-
 /** At most `maxBytes` of entries. */
 export function createLru<V>(maxBytes: number) {
   // A Map iterates in insertion order: its first entry is the oldest.
@@ -34,6 +32,10 @@ export function createLru<V>(maxBytes: number) {
   }
 
   return {
+    /** Whether `key` is held, without marking it as read. */
+    has(key: string): boolean {
+      return nodes.has(key);
+    },
     /** The value, marked as read. */
     get(key: string): V | undefined {
       const node = nodes.get(key);
