@@ -2,6 +2,7 @@
 
 import { afterEach, describe, expect, test } from "bun:test";
 import type { Role } from "../src/cluster.ts";
+import type { RequestLine } from "../src/types.ts";
 import { htmlDoc, pageReply } from "./fixtures/fake-anthropic.ts";
 import { keyOf, type Site, type SiteOptions, startSite } from "./fixtures/site.ts";
 
@@ -28,14 +29,7 @@ function open(opts: SiteOptions = {}): Site {
   return site;
 }
 
-type Line = {
-  id: string;
-  method: string;
-  path: string;
-  status: number;
-  ms: number;
-  outcome: string;
-};
+type Line = RequestLine;
 /** The request lines so far. The in-process logger is told synchronously, before the reply. */
 const requestLines = (s: Site): Line[] =>
   s.logger.lines.filter((l) => l.args[0] === "request").map((l) => l.args[1] as Line);
