@@ -104,31 +104,6 @@ describe("a normal generation", () => {
   });
 });
 
-describe("max_tokens continuation", () => {
-  test("a page cut off is continued from its partial answer into one seamless text", async () => {
-    replies(
-      {
-        text: "<!DOCTYPE html><html><body><p>first half",
-        stopReason: "max_tokens",
-        usage: { input: 10, output: 8192 },
-      },
-      { text: " and second half</p></body></html>", usage: { input: 30, output: 9 } },
-    );
-    const { result, deltas } = await run();
-    expect(result.text).toBe(
-      "<!DOCTYPE html><html><body><p>first half and second half</p></body></html>",
-    );
-    expect(deltas.join("")).toBe(result.text);
-    expect(result).toMatchObject({ stopReason: "end_turn", rounds: 2 });
-    expect(result.usage.outputTokens).toBe(8192 + 9);
-    const second = currentFake().requests.at(-1)?.body.messages;
-    expect(second?.[1]).toMatchObject({
-      role: "assistant",
-      content: [{ type: "text", text: "<!DOCTYPE html><html><body><p>first half" }],
-    });
-  });
-});
-
 describe("beforeRound", () => {
   test("is asked before every call with the request size; a refusal ends it as budget", async () => {
     replies({ text: "a", stopReason: "pause_turn", usage: { input: 5, output: 1 } }, { text: "b" });
@@ -151,59 +126,6 @@ describe("beforeRound", () => {
     const firstBody = JSON.stringify(currentFake().requests.at(-1)?.body);
     expect(asked[0]?.[1]).toBe(Buffer.byteLength(firstBody));
     expect(currentFake().requests.length).toBeGreaterThan(0);
-  });
-});
-
-describe("pause_turn", () => {
-  test("sends the partial assistant turn back and continues it", async () => {
-    replies(
-      {
-        text: "part one ",
-        stopReason: "pause_turn",
-        toolBlocks: [{ kind: "web_search", query: "q1" }],
-        usage: { input: 10, output: 5 },
-      },
-      { text: "part two", usage: { input: 20, output: 7, cacheRead: 3 } },
-    );
-    const { result, deltas } = await run({ webTools: true });
-    expect(result).toMatchObject({ text: "part one part two", stopReason: "end_turn", rounds: 2 });
-    expect(deltas.join("")).toBe("part one part two");
-    expect(result.usage).toEqual({
-      inputTokens: 30,
-      outputTokens: 12,
-      cacheWriteTokens: 0,
-      cacheReadTokens: 3,
-      webSearches: 1,
-    });
-    const second = currentFake().requests[1]?.body;
-    expect(second?.tools).toHaveLength(2);
-    expect(second?.system).toEqual(currentFake().requests[0]?.body.system);
-    expect(second?.messages).toHaveLength(2);
-    expect(second?.messages[0]).toEqual({ role: "user", content: "USER PROMPT" });
-    const assistant = second?.messages[1];
-    expect(assistant?.role).toBe("assistant");
-    const [use, found, said] = (assistant?.content ?? []) as Record<string, unknown>[];
-    expect(use).toMatchObject({
-      type: "server_tool_use",
-      name: "web_search",
-      input: { query: "q1" },
-    });
-    expect(found).toMatchObject({ type: "web_search_tool_result", tool_use_id: use?.id });
-    expect(found?.content).toEqual([
-      expect.objectContaining({ encrypted_content: expect.any(String) }),
-    ]);
-    // The API rejects a final assistant block that ends in whitespace.
-    expect(said).toEqual({ type: "text", text: "part one", citations: null });
-  });
-
-  test("stops after 10 rounds and reports the pause", async () => {
-    replies({ text: "more ", stopReason: "pause_turn", usage: { input: 1, output: 1 } });
-    const { result } = await run();
-    expect(currentFake().calls).toBe(10);
-    expect(result).toMatchObject({ stopReason: "pause_turn", rounds: 10 });
-    expect(result.usage.inputTokens).toBe(10);
-    const last = currentFake().requests[9]?.body.messages[1]?.content as { text: string }[];
-    expect(last.map((b) => b.text).join("")).toBe("more more more more more more more more more");
   });
 });
 

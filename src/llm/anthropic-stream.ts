@@ -111,6 +111,12 @@ function apply(r: Round, ev: RawMessageStreamEvent): void {
         }
       } else if (d.type === "citations_delta" && block?.type === "text") {
         block.citations = [...(block.citations ?? []), d.citation];
+      } else if (d.type === "thinking_delta" && block?.type === "thinking") {
+        // Kept whole (never page text): a resumed turn must send it back with its signature.
+        block.thinking += d.thinking;
+        r.chars += d.thinking.length;
+      } else if (d.type === "signature_delta" && block?.type === "thinking") {
+        block.signature += d.signature;
       }
     }
   }
@@ -126,11 +132,14 @@ function takeUsage(u: Usage, api: ApiUsage | MessageDeltaUsage): void {
   if (searches != null) u.webSearches = searches;
 }
 
-/** The partial turn as the API takes it back: it rejects empty text and trailing whitespace. */
-export function asParams(blocks: ContentBlock[]): ContentBlockParam[] {
+/**
+ * The partial turn as the API takes it back: it rejects empty text blocks, and a prefill that
+ * ends in whitespace (`trimEnd`); a resumed pause_turn goes back otherwise exactly as it came.
+ */
+export function asParams(blocks: ContentBlock[], trimEnd: boolean): ContentBlockParam[] {
   const out = blocks.filter((b) => b.type !== "text" || b.text.length > 0);
   const last = out.at(-1);
-  if (last?.type === "text" && last.text !== last.text.trimEnd()) {
+  if (trimEnd && last?.type === "text" && last.text !== last.text.trimEnd()) {
     const trimmed = last.text.trimEnd();
     out.splice(-1, 1, ...(trimmed ? [{ ...last, text: trimmed }] : []));
   }

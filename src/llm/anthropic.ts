@@ -1,6 +1,12 @@
 // The Anthropic Messages API as an LlmClient: streams page text, follows pause_turn, continues a
 // page cut off by max_tokens, asks the caller before every paid round, and turns every failure
 // into an UpstreamError carrying the usage already paid for (the ledger bills it).
+//
+// A cut-off page is continued by prefill (the partial answer as the final assistant turn) only
+// on models that accept it (4.5 and earlier); from 4.6 on that is a 400, so the partial answer
+// goes back as an assistant turn followed by a user turn asking to go on, and seam.ts joins the
+// two. A pause_turn is resumed on every model by sending the assistant content back as it came,
+// thinking blocks with their signatures (models.ts says which model takes what).
 
 import Anthropic from "@anthropic-ai/sdk";
 import type {
@@ -18,6 +24,9 @@ import {
   ZERO_USAGE,
 } from "../types.ts";
 import { addUsage, asParams, Round, streamRound, toUpstreamError } from "./anthropic-stream.ts";
+import { type Effort, type ThinkingParams, thinkingFor, traitsOf } from "./models.ts";
+import { CONTINUE_PROMPT } from "./prompt.ts";
+import { Seam } from "./seam.ts";
 import { TOOL_LIMITS } from "./tool-limits.ts";
 
 export interface AnthropicClientOptions {
@@ -26,6 +35,8 @@ export interface AnthropicClientOptions {
   baseURL?: string | null;
   model: string;
   webTools: boolean;
+  /** --effort: adaptive thinking at this effort; null or absent: the least the model allows. */
+  effort?: Effort | null;
   /** SDK retries of connection errors, 408, 409, 429 and 5xx before the stream starts. */
   maxRetries?: number;
   /** Longest wait for response headers (the SDK's own timeout; default 10 minutes). */
@@ -54,6 +65,11 @@ export const WEB_TOOLS: ToolUnion[] = [
 ];
 
 export function createAnthropicClient(opts: AnthropicClientOptions): LlmClient {
+  const call: Call = {
+    ...opts,
+    prefill: traitsOf(opts.model).prefill,
+    thinking: thinkingFor(opts.model, opts.effort ?? null),
+  };
   const sdk = new Anthropic({
     apiKey: opts.apiKey,
     // The SDK falls back to ANTHROPIC_BASE_URL only for undefined, not for null.
@@ -65,27 +81,40 @@ export function createAnthropicClient(opts: AnthropicClientOptions): LlmClient {
     model: opts.model,
     free: false,
     webTools: opts.webTools,
-    measure: (req) => sizeOf(paramsFor(opts, req, [])),
-    generate: (req) => generate(sdk, opts, req),
+    measure: (req) => sizeOf(paramsFor(call, req, [], [])),
+    generate: (req) => generate(sdk, call, req),
   };
 }
 
-/** The request of one round; `assistant` is the partial turn so far (empty on the first). */
+/** The options with what the model accepts, decided once per client. */
+interface Call extends AnthropicClientOptions {
+  prefill: boolean;
+  thinking: ThinkingParams;
+}
+
+/**
+ * The request of one round: the user prompt, the finished turns of earlier continuations, and
+ * `assistant`, the turn under way (empty on the first round). No sampling parameters: the 5.x
+ * models refuse temperature, top_p and top_k.
+ */
 function paramsFor(
-  opts: AnthropicClientOptions,
+  call: Call,
   req: Pick<GenerateRequest, "system" | "prompt" | "maxTokens">,
+  earlier: MessageParam[],
   assistant: ContentBlock[],
 ): MessageCreateParamsStreaming {
-  const messages: MessageParam[] = [{ role: "user", content: req.prompt }];
-  const partial = asParams(assistant);
+  const messages: MessageParam[] = [{ role: "user", content: req.prompt }, ...earlier];
+  // A prefill must not end in whitespace (400); a resumed pause_turn goes back as it came.
+  const partial = asParams(assistant, call.prefill);
   if (partial.length > 0) messages.push({ role: "assistant", content: partial });
   return {
-    model: opts.model,
+    model: call.model,
     max_tokens: req.maxTokens,
     stream: true,
     system: [{ type: "text", text: req.system, cache_control: { type: "ephemeral" } }],
     messages,
-    ...(opts.webTools ? { tools: WEB_TOOLS } : {}),
+    ...(call.webTools ? { tools: WEB_TOOLS } : {}),
+    ...call.thinking,
   };
 }
 
@@ -94,24 +123,30 @@ function sizeOf(params: MessageCreateParamsStreaming): number {
   return Buffer.byteLength(JSON.stringify(params));
 }
 
-async function generate(
-  sdk: Anthropic,
-  opts: AnthropicClientOptions,
-  req: GenerateRequest,
-): Promise<GenerateResult> {
+async function generate(sdk: Anthropic, call: Call, req: GenerateRequest): Promise<GenerateResult> {
   const usage: Usage = { ...ZERO_USAGE };
-  // One assistant turn that grows across rounds: each continuation must see it all.
-  const assistant: ContentBlock[] = [];
+  // Turns closed by a continuation's user turn, then the assistant turn under way, which grows
+  // across pause_turn rounds (and prefill continuations): the next round must see it all.
+  const earlier: MessageParam[] = [];
+  let assistant: ContentBlock[] = [];
   let text = "";
-  let model = opts.model;
+  let seam: Seam | null = null;
+  let model = call.model;
   let continuations = 0;
   for (let round = 1; ; round++) {
-    const params = paramsFor(opts, req, assistant);
+    const params = paramsFor(call, req, earlier, assistant);
     const refusal = req.beforeRound?.(round, sizeOf(params));
     if (refusal) throw new UpstreamError(refusal, "budget", usage, round - 1);
-    const r = new Round(req.onText);
+    // Page text as visitors get it: after a user-turn continuation, through the seam.
+    const emit = (piece: string) => {
+      text += piece;
+      if (piece) req.onText?.(piece);
+    };
+    const joint = seam;
+    const r = new Round(joint ? (d) => emit(joint.push(d)) : emit);
     try {
-      await streamRound(sdk, params, r, req.signal, opts.stallMs ?? DEFAULT_STALL_MS);
+      await streamRound(sdk, params, r, req.signal, call.stallMs ?? DEFAULT_STALL_MS);
+      if (joint) emit(joint.end());
     } catch (err) {
       // Output tokens are only reported at the end: estimate what streamed (~4 chars a token)
       // rather than bill a broken stream as if it wrote nothing.
@@ -120,7 +155,6 @@ async function generate(
       throw toUpstreamError(err, usage, round);
     }
     addUsage(usage, r.usage);
-    text += r.text;
     assistant.push(...r.blocks.filter((b) => b !== undefined));
     model = r.model ?? model;
     const stop = r.stop ?? "end_turn";
@@ -128,6 +162,19 @@ async function generate(
       stop === "pause_turn" || (stop === "max_tokens" && continuations++ < MAX_CONTINUATIONS);
     if (!more || round >= MAX_ROUNDS) {
       return { text, stopReason: stop, usage, model, rounds: round };
+    }
+    seam = null;
+    if (stop === "max_tokens" && !call.prefill) {
+      // Close the turn with a user turn asking to go on; a thinking block cut off before its
+      // signature cannot be sent back, so it is left out.
+      const sent = asParams(
+        assistant.filter((b) => b.type !== "thinking" || b.signature !== ""),
+        true,
+      );
+      if (sent.length > 0) earlier.push({ role: "assistant", content: sent });
+      earlier.push({ role: "user", content: CONTINUE_PROMPT });
+      assistant = [];
+      seam = new Seam(text);
     }
   }
 }

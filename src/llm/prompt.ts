@@ -160,3 +160,13 @@ export function readUserPrompt(
     atLimit: Number(depth[1]) >= Number(depth[2]),
   };
 }
+
+/**
+ * The user turn that continues an answer cut off by max_tokens on a model that refuses prefill
+ * (4.6 on): the partial answer goes before it as an assistant turn. The seam is joined by
+ * seam.ts, which also copes with a model that repeats or fences anyway.
+ */
+export const CONTINUE_PROMPT = `Your reply above was cut off by the output limit. Continue it \
+exactly where it stopped, from the very next character (even in the middle of a word or tag). \
+Do not repeat anything already written, do not restart the page, and add nothing before it: \
+no greeting, no explanation, no code fences.`;
