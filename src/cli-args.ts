@@ -52,6 +52,12 @@ export const serveArgs = {
     valueHint: "id",
     description: `Anthropic model id (env RABBITHOLE_MODEL, default ${DEFAULT_MODEL})`,
   },
+  effort: {
+    type: "string",
+    valueHint: "low|medium|high|xhigh|max",
+    description:
+      "Let the model think at this effort (env RABBITHOLE_EFFORT, default: the least thinking it allows)",
+  },
   "max-tokens": {
     type: "string",
     valueHint: "n",

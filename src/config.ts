@@ -18,6 +18,7 @@ import {
   resolveBool,
 } from "./config-values.ts";
 import { UsageError } from "./errors.ts";
+import { EFFORTS, type Effort, traitsOf } from "./llm/models.ts";
 import { DEFAULT_MODEL } from "./llm/prices.ts";
 
 export interface Config {
@@ -28,6 +29,8 @@ export interface Config {
   /** A filesystem path or ":memory:" (DATABASE_URL forms already resolved). */
   dbPath: string;
   model: string;
+  /** --effort: adaptive thinking at this effort; null = the least thinking the model allows. */
+  effort: Effort | null;
   maxTokens: number;
   depthLimit: number;
   /** Hard cap on total spend in USD; null = no cap. */
@@ -65,6 +68,7 @@ export function resolveServeConfig(flags: Flags, env: Env): Config {
     host: opt("host", "HOST", hostOf, "0.0.0.0"),
     dbPath: resolveDbConfig(flags, env).dbPath,
     model: opt("model", "RABBITHOLE_MODEL", modelOf, DEFAULT_MODEL),
+    effort: opt("effort", "RABBITHOLE_EFFORT", effortOf, null),
     // Fewer than 256 tokens cannot hold a page, it only multiplies continuation rounds; no
     // current model writes more than 128k in one call.
     maxTokens: opt("max-tokens", "RABBITHOLE_MAX_TOKENS", (r) => intOf(r, 256, 128_000), 8192),
@@ -87,6 +91,7 @@ export function resolveServeConfig(flags: Flags, env: Env): Config {
     prices: resolvePrices(flags, env),
     ops: resolveOpsConfig(flags, env),
   };
+  checkEffort(config, pick(flags, env, "effort", "RABBITHOLE_EFFORT"));
   const metricsPort = config.ops.metricsPort;
   if (metricsPort !== null && metricsPort === config.port) {
     // Bun would bind both (SO_REUSEPORT) and the metrics server would answer the site's visitors.
@@ -237,6 +242,23 @@ function modelOf(raw: Raw): string {
     throw new UsageError(`${raw.where} is not a model id (like ${DEFAULT_MODEL})`);
   }
   return raw.value;
+}
+
+function effortOf(raw: Raw): Effort {
+  const effort = EFFORTS.find((e) => e === raw.value.trim().toLowerCase());
+  if (!effort) throw new UsageError(`${raw.where} is not an effort: use ${EFFORTS.join(", ")}`);
+  return effort;
+}
+
+// A Claude model before 4.6 has no adaptive thinking for an effort to steer (400 upstream):
+// say so at start-up rather than fail every page.
+function checkEffort(config: Config, raw: Raw | undefined): void {
+  const traits = traitsOf(config.model);
+  if (!raw || config.offline || traits.version === null || traits.adaptive) return;
+  throw new UsageError(
+    `${raw.where} needs a model with adaptive thinking (4.6 or later); ` +
+      `"${config.model}" has none: drop the effort or choose another --model`,
+  );
 }
 
 function baseUrlOf(raw: Raw | undefined): string | null {

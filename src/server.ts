@@ -4,6 +4,7 @@ import type { Config } from "./config.ts";
 import { UsageError } from "./errors.ts";
 import { createApp, errorResponse } from "./http/app.ts";
 import { createOfflineClient } from "./llm/offline.ts";
+import { retirementWarning } from "./llm/models.ts";
 import { explicitPrice, type Price, priceFor } from "./llm/prices.ts";
 import { createMetrics, generationMetrics, serveMetrics } from "./observability.ts";
 import { openRoleAwareStore } from "./store/role-aware.ts";
@@ -33,6 +34,8 @@ export async function startServer(config: Config, logger: Logger): Promise<Runni
     else
       logger.info("this machine is a LiteFS replica: it serves cached pages, the primary writes");
     const llm = await createLlm(config);
+    const retiring = retirementWarning(config.model, new Date().toISOString().slice(0, 10));
+    if (retiring && !config.offline) logger.warn(retiring);
     const price = resolvePrice(config, llm, logger);
     const metrics = createMetrics(config.ops.metricsPort);
     const app = createApp({
@@ -135,6 +138,7 @@ async function createLlm(config: Config): Promise<LlmClient> {
     apiKey: config.apiKey ?? "",
     baseURL: config.baseURL,
     model: config.model,
+    effort: config.effort,
     webTools: config.webTools,
     stallMs: config.stallTimeoutSec * 1000,
   });

@@ -33,6 +33,7 @@ describe("defaults", () => {
       host: "0.0.0.0",
       dbPath: "./rabbithole.db",
       model: DEFAULT_MODEL,
+      effort: null,
       maxTokens: 8192,
       depthLimit: 5,
       maxCostUsd: null,
@@ -63,8 +64,8 @@ describe("defaults", () => {
     });
   });
 
-  test("the default model is a current Sonnet", () => {
-    expect(resolve().model).toBe("claude-sonnet-4-6");
+  test("the default model is the current Sonnet", () => {
+    expect(resolve().model).toBe("claude-sonnet-5-5");
   });
 });
 
@@ -75,6 +76,7 @@ describe("precedence: flag > env > default", () => {
     ["host", "HOST", "127.0.0.1", "host", "127.0.0.1", "127.0.0.2"],
     ["db", "DATABASE_URL", "a.db", "dbPath", "a.db", "b.db"],
     ["model", "RABBITHOLE_MODEL", "claude-haiku-4-5", "model", "claude-haiku-4-5", "x-2"],
+    ["effort", "RABBITHOLE_EFFORT", "low", "effort", "low", "max"],
     ["max-tokens", "RABBITHOLE_MAX_TOKENS", "4096", "maxTokens", 4096, 1024],
     ["depth-limit", "RABBITHOLE_DEPTH_LIMIT", "3", "depthLimit", 3, 7],
     ["max-cost", "RABBITHOLE_MAX_COST", "2.5", "maxCostUsd", 2.5, 9],

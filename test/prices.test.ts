@@ -12,7 +12,39 @@ const usage = (u: Partial<Usage>): Usage => ({
 });
 
 describe("priceFor", () => {
-  test("knows the current model families", () => {
+  // Anthropic's model pages, read 2026-12-01 (prices.ts PRICES_SOURCE).
+  test("knows the current models: input / 5m write / 1h write / cache read / output", () => {
+    const listed: [string, number[]][] = [
+      ["claude-sonnet-5-5", [2, 2.5, 4, 0.2, 10]],
+      ["claude-sonnet-5", [2, 2.5, 4, 0.2, 10]],
+      ["claude-opus-5-5", [4, 5, 8, 0.2, 20]],
+      ["claude-opus-5", [5, 6.25, 10, 0.5, 25]],
+      ["claude-haiku-5-5", [0.1, 0.125, 0.2, 0.01, 0.5]],
+      ["claude-sonnet-4-6", [3, 3.75, 6, 0.3, 15]],
+      ["claude-haiku-4-5", [1, 1.25, 2, 0.1, 5]],
+    ];
+    for (const [id, [input, cacheWrite, cacheWrite1h, cacheRead, output]] of listed) {
+      expect(priceFor(id)).toMatchObject({ input, cacheWrite, cacheWrite1h, cacheRead, output });
+    }
+  });
+
+  test("Haiku 5.5 prompts over 100K tokens pay the dearer band on every token", () => {
+    const haiku = priceFor("claude-haiku-5-5");
+    if (!haiku) throw new Error("no haiku 5.5 price");
+    expect(haiku.longPrompt?.price).toMatchObject({
+      input: 0.5,
+      cacheWrite: 0.625,
+      cacheWrite1h: 1,
+      cacheRead: 0.05,
+      output: 2.5,
+    });
+    const short = usage({ inputTokens: 100_000, outputTokens: 1e6 });
+    expect(costOf(short, haiku)).toBeCloseTo(0.01 + 0.5, 10);
+    const long = usage({ inputTokens: 60_000, cacheReadTokens: 40_001, outputTokens: 1e6 });
+    expect(costOf(long, haiku)).toBeCloseTo(0.03 + 0.040001 * 0.05 + 2.5, 10);
+  });
+
+  test("knows the 4.x families still priced", () => {
     expect(priceFor("claude-sonnet-4-6")).toMatchObject({ input: 3, cacheWrite: 3.75, output: 15 });
     expect(priceFor("claude-sonnet-4-5")?.cacheRead).toBe(0.3);
     expect(priceFor("claude-haiku-4-5")).toMatchObject({ input: 1, cacheRead: 0.1, output: 5 });
@@ -36,7 +68,7 @@ describe("priceFor", () => {
 
   test("returns null for unknown ids rather than guessing", () => {
     for (const id of [
-      "claude-sonnet-5-5", // only third-party prices exist
+      "claude-fable-5-1", // not priced here: give --price-input/--price-output
       "claude-opus-4-50",
       "claude-sonnet-4-6-turbo",
       "claude-haiku-4-5-2025",
@@ -56,7 +88,8 @@ describe("priceFor", () => {
 });
 
 describe("DEFAULT_MODEL", () => {
-  test("is a priced Sonnet", () => {
+  test("is the current Sonnet, priced", () => {
+    expect(DEFAULT_MODEL).toBe("claude-sonnet-5-5");
     expect(DEFAULT_MODEL).toStartWith("claude-sonnet-");
     expect(priceFor(DEFAULT_MODEL)).not.toBeNull();
   });

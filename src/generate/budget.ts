@@ -2,7 +2,7 @@
 // worst-case cost before it starts, so that under any concurrency what is spent plus what is
 // reserved never passes the cap.
 
-import type { Price } from "../llm/prices.ts";
+import { bandOf, type Price } from "../llm/prices.ts";
 import { TOOL_LIMITS } from "../llm/tool-limits.ts";
 
 // Floating-point sums of many small costs drift; a nano-dollar of slack keeps "exactly
@@ -15,7 +15,8 @@ const REQUEST_OVERHEAD_TOKENS = 2_000;
  * The most one API call can cost. The request's size in bytes bounds its input tokens (a token
  * is at least one byte); server tools add their results to the input, and each tool use makes
  * the model read the whole context again, so with tools the input is counted once per pass.
- * Input is priced at the dearer of the input and cache-write rates.
+ * Input is priced at the dearer of the input and cache-write rates, in the price band such an
+ * input pays. `maxTokens` bounds the output thinking included: thinking counts toward it.
  */
 export function roundCeilingUsd(
   price: Price,
@@ -29,6 +30,7 @@ export function roundCeilingUsd(
       TOOL_LIMITS.fetches * TOOL_LIMITS.fetchTokens
     : 0;
   const input = (requestBytes + REQUEST_OVERHEAD_TOKENS + toolResults) * (1 + uses);
+  price = bandOf(price, input);
   const inputRate = Math.max(price.input, price.cacheWrite);
   const searches = webTools ? (TOOL_LIMITS.searches * price.webSearchPer1k) / 1000 : 0;
   return (input * inputRate + maxTokens * price.output) / 1_000_000 + searches;

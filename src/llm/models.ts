@@ -66,3 +66,24 @@ export function thinkingFor(model: string, effort: Effort | null): ThinkingParam
   if (effort === null) return traits.leastThinking;
   return { thinking: { type: "adaptive" }, output_config: { effort } };
 }
+
+/**
+ * End-of-life dates of deprecated models: a copy of the SDK's own list
+ * (@anthropic-ai/sdk 1.12.0, internal/data/deprecated-models.ts, which the package does not
+ * export); test/models.test.ts fails when the installed SDK's list differs.
+ */
+export const RETIREMENTS: Readonly<Record<string, string>> = Object.freeze({
+  "claude-mythos-preview": "2026-06-30",
+  "claude-sonnet-4-5": "2026-11-30",
+  "claude-sonnet-4-5-20250929": "2026-11-30",
+});
+
+/** The start-up warning for a deprecated or retired `model` on `today` (YYYY-MM-DD), or null. */
+export function retirementWarning(model: string, today: string): string | null {
+  const id = model.trim().toLowerCase();
+  const date = Object.hasOwn(RETIREMENTS, id) ? RETIREMENTS[id] : undefined;
+  if (!date) return null;
+  return date <= today
+    ? `model "${model}" was retired on ${date}: its requests fail; choose a current model with --model`
+    : `model "${model}" is deprecated and retires on ${date}: choose a current model with --model`;
+}

@@ -3,39 +3,66 @@
 
 import type { Usage } from "../types.ts";
 
-/** USD per million tokens (cache write at the 5-minute rate), and per 1,000 web searches. */
+/**
+ * USD per million tokens, and per 1,000 web searches. `cacheWrite` is the 5-minute rate (what
+ * `cache_control: {type: "ephemeral"}` buys); `cacheWrite1h` the 1-hour one, beside it for
+ * reference. `longPrompt`: the dearer band a request pays on every token once its prompt
+ * (input + cache reads + cache writes) passes `aboveTokens` (Haiku 5.5).
+ */
 export interface Price {
   readonly input: number;
   readonly cacheWrite: number;
+  readonly cacheWrite1h: number;
   readonly cacheRead: number;
   readonly output: number;
   readonly webSearchPer1k: number;
+  readonly longPrompt?: { readonly aboveTokens: number; readonly price: Price };
 }
 
-/** Current and not deprecated (claude-sonnet-4-5 retires on 2026-11-30). */
-export const DEFAULT_MODEL = "claude-sonnet-4-6";
+/** The current Sonnet (released 2026-09-28; not retired before 2027-09-28). */
+export const DEFAULT_MODEL = "claude-sonnet-5-5";
 
-export const PRICES_AS_OF = "2026-11-22";
+export const PRICES_AS_OF = "2026-12-01";
 export const PRICES_SOURCE =
-  "Anthropic's official pricing page (platform.claude.com/docs/en/about-claude/pricing), as " +
-  "recorded in NOTES.md. Sonnet 5.x is left out: only third parties have reported its prices.";
+  "Anthropic's model pages, platform.claude.com/docs/en/models/<model>/overview (Pricing), read " +
+  "2026-12-01, as recorded in NOTES.md. Sonnet 5.5's cache read is the $0.20 its page shows; " +
+  "third parties report a cut to $0.10 from 2026-10-07, so cache reads may be overstated.";
 
-const perMillion = (input: number, cacheWrite: number, cacheRead: number, output: number): Price =>
-  Object.freeze({ input, cacheWrite, cacheRead, output, webSearchPer1k: 10 });
+const perMillion = (
+  input: number,
+  cacheWrite: number,
+  cacheWrite1h: number,
+  cacheRead: number,
+  output: number,
+): Price =>
+  Object.freeze({ input, cacheWrite, cacheWrite1h, cacheRead, output, webSearchPer1k: 10 });
 
-const SONNET_4 = perMillion(3, 3.75, 0.3, 15);
-const HAIKU_4_5 = perMillion(1, 1.25, 0.1, 5);
-const OPUS_4_5 = perMillion(5, 6.25, 0.5, 25);
+const SONNET_5 = perMillion(2, 2.5, 4, 0.2, 10);
+const OPUS_5_5 = perMillion(4, 5, 8, 0.2, 20);
+const OPUS_4_5 = perMillion(5, 6.25, 10, 0.5, 25);
+const HAIKU_5_5 = Object.freeze({
+  ...perMillion(0.1, 0.125, 0.2, 0.01, 0.5),
+  longPrompt: Object.freeze({ aboveTokens: 100_000, price: perMillion(0.5, 0.625, 1, 0.05, 2.5) }),
+});
+const SONNET_4 = perMillion(3, 3.75, 6, 0.3, 15);
+const HAIKU_4_5 = perMillion(1, 1.25, 2, 0.1, 5);
 
 /** Keyed by model alias; a dated snapshot costs what its alias costs. */
 export const PRICE_TABLE: Readonly<Record<string, Price>> = Object.freeze({
-  "claude-sonnet-4-5": SONNET_4,
+  "claude-sonnet-5-5": SONNET_5,
+  "claude-sonnet-5": SONNET_5,
+  "claude-opus-5-5": OPUS_5_5,
+  "claude-opus-5": OPUS_4_5,
+  "claude-haiku-5-5": HAIKU_5_5,
+  // Legacy, still served.
   "claude-sonnet-4-6": SONNET_4,
   "claude-haiku-4-5": HAIKU_4_5,
   "claude-opus-4-5": OPUS_4_5,
   "claude-opus-4-6": OPUS_4_5,
   "claude-opus-4-7": OPUS_4_5,
   "claude-opus-4-8": OPUS_4_5,
+  // Retired 2026-11-30: kept so that the last days of a ledger still have a price.
+  "claude-sonnet-4-5": SONNET_4,
 });
 
 // A snapshot is the alias plus a date (claude-haiku-4-5-20251001, or @20251001 on Vertex). A
@@ -52,8 +79,20 @@ export function priceFor(model: string): Price | null {
   return lookup(id) ?? (alias ? lookup(alias) : undefined) ?? null;
 }
 
+/**
+ * The band of `price` a prompt of `promptTokens` pays. A generation's rounds are summed before
+ * pricing, so a long one is priced as if one request had their whole prompt: an overstatement,
+ * never an under-.
+ */
+export function bandOf(price: Price, promptTokens: number): Price {
+  const long = price.longPrompt;
+  return long && promptTokens > long.aboveTokens ? long.price : price;
+}
+
 /** What `usage` cost in USD at `price`. */
-export function costOf(usage: Usage, price: Price): number {
+export function costOf(usage: Usage, band: Price): number {
+  const prompt = usage.inputTokens + usage.cacheWriteTokens + usage.cacheReadTokens;
+  const price = bandOf(band, prompt);
   const tokens =
     usage.inputTokens * price.input +
     usage.cacheWriteTokens * price.cacheWrite +
@@ -64,13 +103,10 @@ export function costOf(usage: Usage, price: Price): number {
 
 /**
  * Prices given on the command line for a model the table does not know: cache writes and reads
- * follow Anthropic's usual ratios to the input price (1.25× and 0.1×), searches $10 per 1,000.
+ * follow Anthropic's usual ratios to the input price (1.25× for 5 minutes, 2× for an hour, and
+ * 0.1×), searches $10 per 1,000.
  */
 export function explicitPrice(inputPerMillion: number, outputPerMillion: number): Price {
-  return perMillion(
-    inputPerMillion,
-    inputPerMillion * 1.25,
-    inputPerMillion * 0.1,
-    outputPerMillion,
-  );
+  const input = inputPerMillion;
+  return perMillion(input, input * 1.25, input * 2, input * 0.1, outputPerMillion);
 }
