@@ -1,6 +1,6 @@
 // --max-cost as a promise: reservations of each call's worst case, under any concurrency.
 
-import { afterEach, describe, expect, test } from "bun:test";
+import { afterAll, afterEach, beforeAll, describe, expect, test } from "bun:test";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -10,10 +10,15 @@ import { createAnthropicClient } from "../src/llm/anthropic.ts";
 import { costOf, priceFor } from "../src/llm/prices.ts";
 import type { Mapping } from "../src/types.ts";
 import { type FakeHandler, htmlDoc, pageReply } from "./fixtures/fake-anthropic.ts";
+import { MODELS } from "./fixtures/models.ts";
 import { seedPage } from "./fixtures/seed.ts";
 import { keyOf, MODEL, type Site, startSite } from "./fixtures/site.ts";
 
-const PRICE = priceFor(MODEL) ?? (undefined as never);
+/** The model of the tests under way: each describe.each block sets its own. */
+let model = MODEL;
+
+/** The price of the model under test. */
+const price = () => priceFor(model) ?? (undefined as never);
 const MAX_TOKENS = 1000;
 let site: Site | undefined;
 afterEach(async () => {
@@ -35,9 +40,9 @@ function mapPages(s: Site, n: number): Mapping[] {
 
 /** The worst case the generator reserves for one of those pages' first call. */
 function ceilingOf(m: Mapping, webTools = false): number {
-  const client = createAnthropicClient({ apiKey: "x", model: MODEL, webTools });
+  const client = createAnthropicClient({ apiKey: "x", model, webTools });
   const bytes = client.measure?.(pageRequest(m, 5, MAX_TOKENS)) as number;
-  return roundCeilingUsd(PRICE, bytes, MAX_TOKENS, webTools);
+  return roundCeilingUsd(price(), bytes, MAX_TOKENS, webTools);
 }
 
 describe("budget arithmetic", () => {
@@ -70,143 +75,155 @@ describe("budget arithmetic", () => {
         cacheReadTokens: 0,
         webSearches: 0,
       },
-      PRICE,
+      price(),
     );
-    expect(roundCeilingUsd(PRICE, bytes, MAX_TOKENS, false)).toBeGreaterThanOrEqual(worst);
-    const tools = roundCeilingUsd(PRICE, bytes, MAX_TOKENS, true);
-    expect(tools).toBeGreaterThan(roundCeilingUsd(PRICE, bytes, MAX_TOKENS, false) + 0.03);
+    expect(roundCeilingUsd(price(), bytes, MAX_TOKENS, false)).toBeGreaterThanOrEqual(worst);
+    const tools = roundCeilingUsd(price(), bytes, MAX_TOKENS, true);
+    expect(tools).toBeGreaterThan(roundCeilingUsd(price(), bytes, MAX_TOKENS, false) + 0.03);
   });
 });
 
-describe("a site with --max-cost", () => {
-  test("is exactly exhausted by N pages that each cost their worst case; the next is refused", async () => {
-    const N = 4;
-    site = startSite({ maxTokens: MAX_TOKENS, handler: worstCase });
-    const pages = mapPages(site, N + 1);
-    const c = ceilingOf(pages[0] as Mapping);
-    for (const p of pages) expect(ceilingOf(p)).toBeCloseTo(c, 12);
-    await site.close();
-    site = startSite({ maxTokens: MAX_TOKENS, maxCostUsd: c * N, handler: worstCase });
-    mapPages(site, N + 1);
-    for (const p of pages.slice(0, N)) expect((await site.get(p.key)).status).toBe(200);
-    expect(site.app.generator.spentUsd()).toBeCloseTo(c * N, 9);
-    const refused = await site.get((pages[N] as Mapping).key);
-    expect(refused.status).toBe(503);
-    expect(refused.body.toLowerCase()).toContain("budget");
-    expect(site.fake.calls).toBe(N);
-    expect(site.store.stats().spentUsd).toBeCloseTo(c * N, 9);
+describe.each(MODELS)("$label ($id)", ({ id }) => {
+  beforeAll(() => {
+    model = id;
+  });
+  afterAll(() => {
+    model = MODEL;
   });
 
-  test("50 concurrent new pages against a budget that fits 5: five are written, spend ≤ budget", async () => {
-    site = startSite({
-      maxTokens: MAX_TOKENS,
-      handler: (body) => ({ text: pageReply(htmlDoc(keyOf(body)), []), chunkDelayMs: 5 }),
+  describe("a site with --max-cost", () => {
+    test("is exactly exhausted by N pages that each cost their worst case; the next is refused", async () => {
+      const N = 4;
+      site = startSite({ model, maxTokens: MAX_TOKENS, handler: worstCase });
+      const pages = mapPages(site, N + 1);
+      const c = ceilingOf(pages[0] as Mapping);
+      for (const p of pages) expect(ceilingOf(p)).toBeCloseTo(c, 12);
+      await site.close();
+      site = startSite({ model, maxTokens: MAX_TOKENS, maxCostUsd: c * N, handler: worstCase });
+      mapPages(site, N + 1);
+      for (const p of pages.slice(0, N)) expect((await site.get(p.key)).status).toBe(200);
+      expect(site.app.generator.spentUsd()).toBeCloseTo(c * N, 9);
+      const refused = await site.get((pages[N] as Mapping).key);
+      expect(refused.status).toBe(503);
+      expect(refused.body.toLowerCase()).toContain("budget");
+      expect(site.fake.calls).toBe(N);
+      expect(site.store.stats().spentUsd).toBeCloseTo(c * N, 9);
     });
-    const pages = mapPages(site, 50);
-    const budget = ceilingOf(pages[0] as Mapping) * 5.5;
-    await site.close();
-    site = startSite({
-      maxTokens: MAX_TOKENS,
-      maxCostUsd: budget,
-      handler: (body) => ({ text: pageReply(htmlDoc(keyOf(body)), []), chunkDelayMs: 5 }),
-    });
-    mapPages(site, 50);
-    const results = await Promise.all(pages.map((p) => (site as Site).get(p.key)));
-    const ok = results.filter((r) => r.status === 200).length;
-    const refused = results.filter((r) => r.status === 503).length;
-    expect(ok).toBe(5);
-    expect(refused).toBe(45);
-    expect(site.fake.calls).toBe(5);
-    expect(site.store.stats().spentUsd).toBeLessThanOrEqual(budget);
-    const ready = await site.request(`/__ready?url=${(pages[49] as Mapping).key}`);
-    expect(ready.status).toBe(503);
-  });
 
-  test("spend survives a restart and keeps counting against the cap", async () => {
-    const dir = mkdtempSync(join(tmpdir(), "rabbithole-budget-"));
-    try {
-      const dbPath = join(dir, "site.db");
-      const usage = { input: 1_000, output: 500 };
-      const handler = () => ({ text: pageReply(htmlDoc("x"), []), usage });
-      const a = startSite({ dbPath, handler, maxCostUsd: 10 });
-      await a.get("/");
-      const spent = a.app.generator.spentUsd();
-      await a.close();
-      expect(spent).toBeCloseTo((1_000 * 3 + 500 * 15) / 1e6, 9);
-      site = startSite({ dbPath, handler, maxCostUsd: 10 });
-      expect(site.app.generator.spentUsd()).toBeCloseTo(spent, 9);
-      expect(site.store.stats().spentUsd).toBeCloseTo(spent, 9);
-    } finally {
-      rmSync(dir, { recursive: true, force: true });
-    }
-  });
-
-  test("the ledger is the fake server's reported usage times the prices, failures included", async () => {
-    const usages = [
-      { input: 1200, output: 3400, cacheWrite: 2000, cacheRead: 0, webSearches: 2 },
-      { input: 10, output: 7, cacheWrite: 0, cacheRead: 2000, webSearches: 0 },
-    ];
-    site = startSite({
-      handler: (body, i) =>
-        i === 2
-          ? {
-              text: "<!DOCTYPE html><html><body>half",
-              usage: { input: 50, output: 40 },
-              errorAfterChunks: { after: 1 },
-            }
-          : {
-              text: pageReply(htmlDoc(keyOf(body)), [
-                { url: "/a.html", prompt: "A" },
-                { url: "/b.html", prompt: "B" },
-              ]),
-              usage: usages[i],
-            },
+    test("50 concurrent new pages against a budget that fits 5: five are written, spend ≤ budget", async () => {
+      site = startSite({
+        model,
+        maxTokens: MAX_TOKENS,
+        handler: (body) => ({ text: pageReply(htmlDoc(keyOf(body)), []), chunkDelayMs: 5 }),
+      });
+      const pages = mapPages(site, 50);
+      const budget = ceilingOf(pages[0] as Mapping) * 5.5;
+      await site.close();
+      site = startSite({
+        model,
+        maxTokens: MAX_TOKENS,
+        maxCostUsd: budget,
+        handler: (body) => ({ text: pageReply(htmlDoc(keyOf(body)), []), chunkDelayMs: 5 }),
+      });
+      mapPages(site, 50);
+      const results = await Promise.all(pages.map((p) => (site as Site).get(p.key)));
+      const ok = results.filter((r) => r.status === 200).length;
+      const refused = results.filter((r) => r.status === 503).length;
+      expect(ok).toBe(5);
+      expect(refused).toBe(45);
+      expect(site.fake.calls).toBe(5);
+      expect(site.store.stats().spentUsd).toBeLessThanOrEqual(budget);
+      const ready = await site.request(`/__ready?url=${(pages[49] as Mapping).key}`);
+      expect(ready.status).toBe(503);
     });
-    await site.get("/");
-    await site.get("/a.html");
-    await site.get("/b.html");
-    const expected =
-      costOf(
-        {
-          inputTokens: 1200,
-          outputTokens: 3400,
-          cacheWriteTokens: 2000,
-          cacheReadTokens: 0,
-          webSearches: 2,
-        },
-        PRICE,
-      ) +
-      costOf(
-        {
-          inputTokens: 10,
-          outputTokens: 7,
-          cacheWriteTokens: 0,
-          cacheReadTokens: 2000,
-          webSearches: 0,
-        },
-        PRICE,
+
+    test("spend survives a restart and keeps counting against the cap", async () => {
+      const dir = mkdtempSync(join(tmpdir(), "rabbithole-budget-"));
+      try {
+        const dbPath = join(dir, "site.db");
+        const usage = { input: 1_000, output: 500 };
+        const handler = () => ({ text: pageReply(htmlDoc("x"), []), usage });
+        const a = startSite({ model, dbPath, handler, maxCostUsd: 10 });
+        await a.get("/");
+        const spent = a.app.generator.spentUsd();
+        await a.close();
+        expect(spent).toBeCloseTo((1_000 * price().input + 500 * price().output) / 1e6, 9);
+        site = startSite({ model, dbPath, handler, maxCostUsd: 10 });
+        expect(site.app.generator.spentUsd()).toBeCloseTo(spent, 9);
+        expect(site.store.stats().spentUsd).toBeCloseTo(spent, 9);
+      } finally {
+        rmSync(dir, { recursive: true, force: true });
+      }
+    });
+
+    test("the ledger is the fake server's reported usage times the prices, failures included", async () => {
+      const usages = [
+        { input: 1200, output: 3400, cacheWrite: 2000, cacheRead: 0, webSearches: 2 },
+        { input: 10, output: 7, cacheWrite: 0, cacheRead: 2000, webSearches: 0 },
+      ];
+      site = startSite({
+        model,
+        handler: (body, i) =>
+          i === 2
+            ? {
+                text: "<!DOCTYPE html><html><body>half",
+                usage: { input: 50, output: 40 },
+                errorAfterChunks: { after: 1 },
+              }
+            : {
+                text: pageReply(htmlDoc(keyOf(body)), [
+                  { url: "/a.html", prompt: "A" },
+                  { url: "/b.html", prompt: "B" },
+                ]),
+                usage: usages[i],
+              },
+      });
+      await site.get("/");
+      await site.get("/a.html");
+      await site.get("/b.html");
+      const expected =
+        costOf(
+          {
+            inputTokens: 1200,
+            outputTokens: 3400,
+            cacheWriteTokens: 2000,
+            cacheReadTokens: 0,
+            webSearches: 2,
+          },
+          price(),
+        ) +
+        costOf(
+          {
+            inputTokens: 10,
+            outputTokens: 7,
+            cacheWriteTokens: 0,
+            cacheReadTokens: 2000,
+            webSearches: 0,
+          },
+          price(),
+        );
+      const stats = site.store.stats();
+      expect(stats.attempts).toBe(3);
+      expect(stats.failedAttempts).toBe(1);
+      // The failed call billed its input and what it streamed before breaking (output estimated).
+      expect(stats.spentUsd).toBeGreaterThan(expected + (50 * price().input) / 1e6);
+      expect(stats.usage.webSearches).toBe(2);
+      expect(stats.usage.cacheReadTokens).toBe(2000);
+      const pages = site.store.listPages();
+      expect(pages.find((p) => p.key === "/")?.costUsd).toBeCloseTo(
+        costOf(
+          {
+            inputTokens: 1200,
+            outputTokens: 3400,
+            cacheWriteTokens: 2000,
+            cacheReadTokens: 0,
+            webSearches: 2,
+          },
+          price(),
+        ),
+        12,
       );
-    const stats = site.store.stats();
-    expect(stats.attempts).toBe(3);
-    expect(stats.failedAttempts).toBe(1);
-    // The failed call billed its input and what it streamed before breaking (output estimated).
-    expect(stats.spentUsd).toBeGreaterThan(expected + (50 * 3) / 1e6);
-    expect(stats.usage.webSearches).toBe(2);
-    expect(stats.usage.cacheReadTokens).toBe(2000);
-    const pages = site.store.listPages();
-    expect(pages.find((p) => p.key === "/")?.costUsd).toBeCloseTo(
-      costOf(
-        {
-          inputTokens: 1200,
-          outputTokens: 3400,
-          cacheWriteTokens: 2000,
-          cacheReadTokens: 0,
-          webSearches: 2,
-        },
-        PRICE,
-      ),
-      12,
-    );
+    });
   });
 });
 
@@ -215,7 +232,7 @@ describe("the operator is told why the site stopped growing", () => {
     s.logger.lines.filter((l) => l.level === "warn").map((l) => String(l.args[0]));
 
   test("a cap below one call's worst case is named at start-up, with what to change", async () => {
-    site = startSite({ maxTokens: MAX_TOKENS, maxCostUsd: 0.01, webTools: true });
+    site = startSite({ model, maxTokens: MAX_TOKENS, maxCostUsd: 0.01, webTools: true });
     const said = warnings(site).filter((w) => w.includes("--max-cost"));
     expect(said).toHaveLength(1);
     expect(said[0]).toContain("$0.0100");
@@ -228,11 +245,11 @@ describe("the operator is told why the site stopped growing", () => {
   });
 
   test("a cap that fits says nothing until a page is refused, then once per stretch", async () => {
-    site = startSite({ maxTokens: MAX_TOKENS, handler: worstCase });
+    site = startSite({ model, maxTokens: MAX_TOKENS, handler: worstCase });
     const pages = mapPages(site, 3);
     const c = ceilingOf(pages[0] as Mapping);
     await site.close();
-    site = startSite({ maxTokens: MAX_TOKENS, maxCostUsd: c * 1.5, handler: worstCase });
+    site = startSite({ model, maxTokens: MAX_TOKENS, maxCostUsd: c * 1.5, handler: worstCase });
     mapPages(site, 3);
     expect(warnings(site)).toEqual([]);
     expect((await site.get((pages[0] as Mapping).key)).status).toBe(200);
@@ -245,7 +262,7 @@ describe("the operator is told why the site stopped growing", () => {
   });
 
   test("a spent budget says so, and /__ready reports the state as budget", async () => {
-    site = startSite({ maxCostUsd: 0 });
+    site = startSite({ model, maxCostUsd: 0 });
     const said = warnings(site).filter((w) => w.startsWith("the budget is spent"));
     expect(said).toHaveLength(1);
     const page = await site.get("/");
