@@ -9,6 +9,7 @@ import { benchCompression } from "./compression.ts";
 import { benchCrowd } from "./crowd.ts";
 import { benchLive } from "./live.ts";
 import { benchMemory } from "./memory.ts";
+import { benchModels } from "./models.ts";
 import { renderReport, type Section } from "./report.ts";
 import { benchScale } from "./scale.ts";
 import { benchStartup } from "./startup.ts";
@@ -23,6 +24,7 @@ const SECTIONS: { id: string; title: string; run: () => Promise<Section> }[] = [
   { id: "startup", title: "Start-up to listening", run: benchStartup },
   { id: "memory", title: "Memory under load", run: benchMemory },
   { id: "scale", title: "Scale: 100,000 pages against 100", run: benchScale },
+  { id: "models", title: "Models: the old default against the new (issue 11)", run: benchModels },
 ];
 
 const asked = process.argv.slice(2);
