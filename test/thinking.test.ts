@@ -3,7 +3,7 @@
 
 import { afterEach, describe, expect, test } from "bun:test";
 import { costOf, priceFor } from "../src/llm/prices.ts";
-import { htmlDoc, pageReply } from "./fixtures/fake-anthropic.ts";
+import { htmlDoc, inOrder, pageReply } from "./fixtures/fake-anthropic.ts";
 import { FAKE_THINKING_TOKENS } from "./fixtures/fake-anthropic-models.ts";
 import { listen, type Site, startSite } from "./fixtures/site.ts";
 
@@ -80,5 +80,31 @@ describe("Opus 5.5 always thinks", () => {
     expect(body?.output_config).toEqual({ effort: "low" });
     expect(body?.thinking).toBeUndefined();
     expect(site.store.stats().usage.outputTokens).toBe(100 + (FAKE_THINKING_TOKENS.low as number));
+  });
+});
+
+describe("a page cut off on a 5.5 model", () => {
+  test("is continued, and a continuation that repeats the seam leaves one clean page, live and stored", async () => {
+    const cut = PAGE.indexOf("<a href");
+    // The model repeats the last 12 characters it wrote, fenced, before going on.
+    const again = `\`\`\`html\n${PAGE.slice(cut - 12)}`;
+    site = startSite({
+      model: "claude-sonnet-5-5",
+      handler: inOrder(
+        { text: PAGE.slice(0, cut), stopReason: "max_tokens", chunkSize: 5 },
+        { text: again, chunkSize: 4 },
+      ),
+    });
+    const server = listen(site);
+    try {
+      const live = await (await fetch(`${server.url}/`)).text();
+      expect(live).toBe(DOC);
+      expect(site.store.getPage("/")?.html).toBe(DOC);
+      expect(site.store.getMapping("/moons.html")).not.toBeNull();
+      const roles = site.fake.requests.map((r) => r.body.messages.map((m) => m.role).join(","));
+      expect(roles).toEqual(["user", "user,assistant,user"]);
+    } finally {
+      await server.stop();
+    }
   });
 });
