@@ -79,10 +79,15 @@ describe("failures", () => {
 
   test("a failure in a later round carries the usage of every round", async () => {
     replies(
-      { text: "one", stopReason: "pause_turn", usage: { input: 10, output: 4 } },
+      {
+        text: "one",
+        stopReason: "pause_turn",
+        toolBlocks: [{ kind: "web_search", query: "q" }],
+        usage: { input: 10, output: 4 },
+      },
       { text: "two", errorAfterChunks: { after: 0 }, usage: { input: 20 } },
     );
-    const { err } = await fail();
+    const { err } = await fail({ webTools: true });
     expect(err).toMatchObject({ kind: "stream", rounds: 2 });
     expect(err.usage).toMatchObject({ inputTokens: 30, outputTokens: 5 });
   });
