@@ -8,12 +8,16 @@
 /** How far back a repeat is looked for: a few lines of HTML, more than any seam repeat seen. */
 const TAIL_CHARS = 4000;
 /**
- * A shorter match is taken for chance (`<`, `">`), not a repeat. Four characters already make
- * a word or a closing tag, which written twice at the seam would be a visible fault anyway.
+ * A shorter match is taken for chance (`<`, `">`, the "o" of "bo|ok") unless it starts a word
+ * the page was cut in. Four characters already make a word or a closing tag, which written
+ * twice at the seam would be a visible fault anyway.
  */
 const MIN_REPEAT = 4;
 /** A fence or "Here is the rest:" line the model may put first. */
-const PREAMBLE = /^\s*(?:```[a-z]*[ \t]*\n|(?:here is|continuing)[^\n<]*:[ \t]*\n)/i;
+const PREAMBLE = /^\s*(?:```[a-z]*[ \t]*\n|(?:here|continu)[^\n<]*:[ \t]*\n)/i;
+const WORD = /[\p{L}\p{N}_]/u;
+/** How long a first line may be and still be held as a possible preamble. */
+const PREAMBLE_CHARS = 80;
 
 export class Seam {
   private readonly tail: string;
@@ -58,17 +62,29 @@ export class Seam {
     return false;
   }
 
+  /** True while `text` could still become a fence or a "Here is the rest:" line. */
   private mayBePreamble(text: string): boolean {
-    return !text.includes("\n") && /^\s*(?:`{1,3}[a-z]*|h(?:e(?:r(?:e\b.*)?)?)?|c\w*)$/i.test(text);
+    const t = text.trimStart().toLowerCase();
+    if (t.length > PREAMBLE_CHARS || t.includes("\n") || t.includes("<")) return false;
+    return ["```", "here", "continu"].some((w) => w.startsWith(t) || t.startsWith(w));
   }
 
   /** How many leading characters of `text` repeat the page: its end, or the whole of it. */
   private repeatLength(text: string): number {
     if (text.startsWith(this.page)) return this.page.length;
     const most = Math.min(text.length, this.tail.length);
-    for (let n = most; n >= MIN_REPEAT; n--) {
-      if (this.tail.endsWith(text.slice(0, n))) return n;
+    for (let n = most; n >= 1; n--) {
+      if (!this.tail.endsWith(text.slice(0, n))) continue;
+      if (n >= MIN_REPEAT || this.rewritesCutWord(n)) return n;
     }
     return 0;
+  }
+
+  // A page cut inside a word ("and De") is often continued with the whole word ("Deimos"): a
+  // short match counts when it starts a word of the page. Inside a word it is chance: "bo" and
+  // "ok", "bana" and "na" must stay "book" and "banana".
+  private rewritesCutWord(n: number): boolean {
+    const before = this.tail.at(-n - 1) ?? " ";
+    return WORD.test(this.tail.at(-n) ?? "") && !WORD.test(before);
   }
 }
