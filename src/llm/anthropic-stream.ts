@@ -25,7 +25,6 @@ export function addUsage(sum: Usage, u: Usage): void {
 /** What one API call has streamed so far. */
 export class Round {
   blocks: (ContentBlock | undefined)[] = [];
-  text = "";
   chars = 0; // of text and tool input: estimates the output of a broken stream
   usage: Usage = { ...ZERO_USAGE };
   stop: StopReason | null = null;
@@ -102,7 +101,6 @@ function apply(r: Round, ev: RawMessageStreamEvent): void {
         r.chars += d.partial_json.length;
       } else if (d.type === "text_delta" && block?.type === "text") {
         block.text += d.text;
-        r.text += d.text;
         r.chars += d.text.length;
         try {
           r.onText?.(d.text);

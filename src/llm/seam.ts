@@ -5,7 +5,7 @@
 // is held back until it is clear how much of it repeats the page, and only the rest is let
 // through: the live page and the stored page stay one clean document.
 
-/** How far back a repeat is looked for: a few lines of HTML, more than any seam repeat seen. */
+/** How far back a repeat is looked for: a few lines of HTML (a whole restart is checked apart). */
 const TAIL_CHARS = 4000;
 /**
  * A shorter match is taken for chance (`<`, `">`, the "o" of "bo|ok") unless it starts a word
