@@ -16,7 +16,7 @@ import { median, ms, type Section } from "./report.ts";
 
 const PAGES = Number(process.env.BENCH_MODEL_PAGES ?? 12);
 const MAX_TOKENS = 8192;
-/** The fake's writing speed: 10,000 tokens/s, ~130× a real Sonnet's ~75, to keep runs short. */
+/** The fake's writing speed: 10,000 tokens/s, far above a real model's, to keep runs short. */
 const MS_PER_TOKEN = 0.1;
 const FIRST_TOKEN_MS = 50;
 
@@ -170,7 +170,7 @@ export async function benchModels(): Promise<Section> {
     rows,
     notes: [
       "Time to first text token is the fake's: thinking tokens ÷ writing speed, plus the " +
-        "first-token delay. At a real Sonnet's ~75 tokens/s, 2,000 thinking tokens are ~27 s " +
+        "first-token delay. At an assumed real writing speed of ~75 tokens/s (not measured here), 2,000 thinking tokens would be ~27 s " +
         "before the page's first byte; least thinking (between_tools) adds none.",
       "Before this change, rabbithole sent no thinking setting, so on a 5.5 model it got " +
         "adaptive thinking at the API's default effort, high: the third row. And with prefill " +
