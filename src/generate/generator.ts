@@ -10,6 +10,7 @@ import { createBudget, roundCeilingUsd } from "./budget.ts";
 import { budgetNotices } from "./budget-notice.ts";
 import { Fanout } from "./fanout.ts";
 import { createHtmlFilter } from "./html-filter.ts";
+import { createLedger } from "./ledger.ts";
 import {
   type FailureKind,
   type FlightResult,
@@ -66,7 +67,12 @@ export function createGenerator(opts: GeneratorOptions) {
   // The price new pages reserve at: null when there is no cap to hold them to.
   const cappedPrice = opts.maxCostUsd !== null && !llm.free ? opts.price : null;
   const capped = cappedPrice !== null;
-  const budget = createBudget(capped ? opts.maxCostUsd : null, () => store.spentUsd());
+  const ledger = createLedger(store, logger);
+  // What is spent is the ledger plus what the database refused to record: never less.
+  const budget = createBudget(
+    capped ? opts.maxCostUsd : null,
+    () => store.spentUsd() + ledger.heldUsd(),
+  );
   const webTools = llm.webTools ?? false;
   const notices = budgetNotices(logger, budget, {
     maxCostUsd: opts.maxCostUsd ?? 0,
@@ -112,6 +118,7 @@ export function createGenerator(opts: GeneratorOptions) {
       rounds: event.rounds,
       firstTokenMs: event.firstTokenMs,
       totalMs: event.totalMs,
+      ...(event.stored ? {} : { stored: false }),
       ...(result.ok ? {} : { error: event.error?.message ?? result.reason }),
     });
     opts.onGeneration?.(event);
@@ -122,6 +129,12 @@ export function createGenerator(opts: GeneratorOptions) {
     start(m: Mapping): Flight | Refusal {
       const existing = flights.get(m.key);
       if (existing) return existing;
+      // No paid call whose cost could not be recorded: while the database refuses writes (and
+      // the spend it refused is not in it yet), nothing new starts.
+      if (!ledger.flush()) {
+        const reason = "New pages are paused: the site cannot save them right now.";
+        return refuse(m.key, { refused: "unavailable", reason });
+      }
       if (clock.now() < blockedUntil) {
         const reason = "New pages cannot be written right now; please try again later.";
         return refuse(m.key, { refused: "unavailable", reason });
@@ -140,7 +153,7 @@ export function createGenerator(opts: GeneratorOptions) {
       const fanout = new Fanout();
       const filter = createHtmlFilter();
       const abort = new AbortController();
-      const ctx = { ...opts, llm, store, clock };
+      const ctx = { ...opts, llm, store, clock, ledger };
       const done = runGeneration(ctx, m, { fanout, filter, signal: abort.signal, reservation })
         .then(({ result, event }) => {
           settled(m, result, event);
@@ -187,8 +200,18 @@ export function createGenerator(opts: GeneratorOptions) {
     abortAll: () => {
       for (const f of flights.values()) f.abort.abort(new Error("server stopping"));
     },
-    /** Resolves when every generation under way has settled (for a graceful stop). */
-    drain: () => Promise.all([...flights.values()].map((f) => f.done)).then(() => undefined),
+    /** Resolves when every generation under way has settled (for a graceful stop), and the
+     * spend the database refused so far has had one more chance to be recorded. */
+    drain: () =>
+      Promise.all([...flights.values()].map((f) => f.done)).then(() => {
+        if (!ledger.flush()) {
+          logger.error("stopping with spend the database never recorded", {
+            costUsd: ledger.heldUsd(),
+          });
+        }
+      }),
+    /** Spend paid for that the database has not recorded yet (it refused the write). */
+    unrecordedUsd: () => ledger.heldUsd(),
   };
 }
 

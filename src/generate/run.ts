@@ -12,6 +12,7 @@ import { type Reservation, roundCeilingUsd } from "./budget.ts";
 import { encodePage } from "./encode.ts";
 import type { Fanout } from "./fanout.ts";
 import type { createHtmlFilter } from "./html-filter.ts";
+import type { Ledger } from "./ledger.ts";
 
 export type FailureKind = "failed" | "refusal" | "budget" | "unavailable";
 export type FlightResult = { ok: true } | { ok: false; kind: FailureKind; reason: string };
@@ -27,10 +28,14 @@ export interface GenerationEvent {
   firstTokenMs: number | null;
   totalMs: number;
   error: UpstreamError | null;
+  /** False when the database refused the ledger row (it is held in memory until it accepts). */
+  stored: boolean;
 }
 
 export interface RunContext {
   store: Store;
+  /** Where attempts are written, or held when the database refuses. */
+  ledger: Ledger;
   llm: LlmClient;
   clock: Clock;
   price: Price | null;
@@ -67,12 +72,12 @@ export async function runGeneration(
   ): GenerationEvent => {
     const attempt = attemptOf(usage, rounds, outcome, reason);
     sinks.reservation?.settle(attempt.costUsd);
-    if (save) save(attempt);
-    else store.recordAttempt(attempt);
+    const stored = ctx.ledger.write(attempt, save);
     return {
       key: m.key,
       model: llm.model,
-      outcome,
+      outcome: stored ? outcome : "error",
+      stored,
       usage,
       costUsd: attempt.costUsd,
       rounds,
@@ -149,6 +154,10 @@ export async function runGeneration(
         attempt,
       ),
     );
+    if (!event.stored) {
+      const reason = "The page was written but could not be stored; please try again later.";
+      return { result: { ok: false, kind: "unavailable", reason }, event };
+    }
     return { result: { ok: true }, event };
   } catch (err) {
     const up = err instanceof UpstreamError ? err : null;
