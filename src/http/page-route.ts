@@ -3,7 +3,7 @@ import type { Flight, Generator } from "../generate/generator.ts";
 import type { RequestOutcome } from "../metrics.ts";
 import type { Store } from "../store/store.ts";
 import type { Mapping } from "../types.ts";
-import { type AdmissionPolicy, admit } from "./admission.ts";
+import { type AdmissionPolicy, admit, headAnswer } from "./admission.ts";
 import type { AppDeps, ServerHooks } from "./app.ts";
 import { offeredDictionary } from "./dictionary.ts";
 import { failureResponse } from "./failure.ts";
@@ -76,7 +76,7 @@ async function serveUncached(
   // HEAD answers at once and never spends money on a page nobody has asked to read yet.
   if (req.method === "HEAD") {
     info.outcome = flight ? "joined" : "refused";
-    return htmlResponse(null, 200);
+    return headAnswer(ctx.admission, req, flight !== null);
   }
   // From here the response may wait on the gate's queue or the first token, either of which
   // can outlast Bun's idle timeout (10 s, checked in 4 s ticks) and reset the connection.

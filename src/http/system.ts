@@ -1,7 +1,7 @@
 import { replayResponse } from "../cluster.ts";
 import { HttpError } from "../errors.ts";
 import { normalizeKey } from "../keys.ts";
-import { admit, type PeerInfo } from "./admission.ts";
+import type { PeerInfo } from "./admission.ts";
 import type { PageContext } from "./page-route.ts";
 import { generatable } from "./page-route.ts";
 import { jsonResponse } from "./respond.ts";
@@ -48,14 +48,10 @@ async function ready(ctx: PageContext, req: Request, peer?: PeerInfo): Promise<R
   if (failure) return jsonResponse({ state: failure.kind }, 503, retryAfter(failure.kind));
   const mapping = generatable(ctx, key);
   if (!mapping) return jsonResponse({ state: "unknown" }, 404);
-  // Linked but not started (say the server restarted mid-generation): a watcher's page waits
-  // on it, so start it, under the same rules as a visit, rather than leave it polling forever.
-  if (req.method !== "GET") return jsonResponse({ state: "pending" }, 202);
-  const admitted = await admit(ctx.generator, ctx.admission, req, key, mapping, peer);
-  if ("flight" in admitted) return jsonResponse({ state: "generating" }, 202);
-  const refused = ctx.generator.lastFailure(key)?.kind ?? "refused";
-  const headers = { "retry-after": admitted.response.headers.get("retry-after") ?? "5" };
-  return jsonResponse({ state: refused }, admitted.response.status, headers);
+  // Linked but not started (say the server restarted mid-generation). A poll never starts a
+  // page: any site can make a browser poll (an <img> pointed here started paid pages, issue
+  // 12). The loading page answers "pending" by reloading itself: that navigation starts it.
+  return jsonResponse({ state: "pending" }, 202);
 }
 
 function retryAfter(kind: string): Record<string, string> {
