@@ -8,6 +8,7 @@ import type { Store } from "../store/store.ts";
 import type { Clock, LlmClient, Logger, Mapping } from "../types.ts";
 import { createBudget, roundCeilingUsd } from "./budget.ts";
 import { budgetNotices } from "./budget-notice.ts";
+import { createCooldown } from "./cooldown.ts";
 import { Fanout } from "./fanout.ts";
 import { createHtmlFilter } from "./html-filter.ts";
 import { createLedger } from "./ledger.ts";
@@ -37,6 +38,8 @@ export interface GeneratorOptions {
   onGeneration?: (event: GenerationEvent) => void;
   /** After the upstream rejects the API key, how long new generations are refused. */
   authCooldownMs?: number;
+  /** How long a key cools down after its first paid failure (doubling per failure in a row). */
+  failureCooldownMs?: number;
 }
 
 /** A generation under way: one per key, shared by everyone who asks for that key meanwhile. */
@@ -54,8 +57,9 @@ export interface Flight {
 }
 
 export interface Refusal {
-  refused: Exclude<FailureKind, "failed" | "refusal">;
+  refused: FailureKind;
   reason: string;
+  retryAfterSec?: number;
 }
 
 export type Generator = ReturnType<typeof createGenerator>;
@@ -68,6 +72,7 @@ export function createGenerator(opts: GeneratorOptions) {
   const cappedPrice = opts.maxCostUsd !== null && !llm.free ? opts.price : null;
   const capped = cappedPrice !== null;
   const ledger = createLedger(store, logger);
+  const cooldown = createCooldown(clock, opts.failureCooldownMs);
   // What is spent is the ledger plus what the database refused to record: never less.
   const budget = createBudget(
     capped ? opts.maxCostUsd : null,
@@ -93,6 +98,23 @@ export function createGenerator(opts: GeneratorOptions) {
     failures.set(key, { kind: r.refused, reason: r.reason });
     return r;
   }
+
+  /** A key that failed after a paid call waits before the next one; the page says until when. */
+  function coolingRefusal(key: string): Refusal | null {
+    const c = cooling(key);
+    if (!c) return null;
+    const sec = Math.max(1, Math.ceil((c.until - clock.now()) / 1000));
+    const at = new Date(c.until).toISOString().slice(11, 19);
+    const times = c.failures === 1 ? "once" : `${c.failures} times in a row`;
+    const when = `It can be tried again from ${at} UTC (in ${sec} s).`;
+    const kind = failures.get(key)?.kind === "refusal" ? "refusal" : "failed";
+    return {
+      refused: kind,
+      reason: `Writing this page failed ${times}. ${when}`,
+      retryAfterSec: sec,
+    };
+  }
+  const cooling = (key: string) => cooldown.cooling(key);
 
   function settled(m: Mapping, result: FlightResult, event: GenerationEvent): void {
     if (!capped) budget.record(event.costUsd);
@@ -135,6 +157,8 @@ export function createGenerator(opts: GeneratorOptions) {
         const reason = "New pages are paused: the site cannot save them right now.";
         return refuse(m.key, { refused: "unavailable", reason });
       }
+      const cool = coolingRefusal(m.key);
+      if (cool) return cool;
       if (clock.now() < blockedUntil) {
         const reason = "New pages cannot be written right now; please try again later.";
         return refuse(m.key, { refused: "unavailable", reason });
@@ -157,7 +181,12 @@ export function createGenerator(opts: GeneratorOptions) {
       const done = runGeneration(ctx, m, { fanout, filter, signal: abort.signal, reservation })
         .then(({ result, event }) => {
           settled(m, result, event);
-          return result;
+          if (result.ok) cooldown.succeeded(m.key);
+          if (result.ok || (result.kind !== "failed" && result.kind !== "refusal")) return result;
+          cooldown.failed(m.key);
+          const cool = coolingRefusal(m.key);
+          const reason = cool ? `${result.reason} ${cool.reason}` : result.reason;
+          return { ...result, reason, retryAfterSec: cool?.retryAfterSec };
         })
         .catch((err: unknown): FlightResult => {
           // Storing failed (disk full, demoted to replica): nothing cached, the server lives on.
@@ -190,6 +219,13 @@ export function createGenerator(opts: GeneratorOptions) {
     linkingTo: (path: string) =>
       [...flights.values()].filter((f) => f.mayLink && f.html().includes(path)),
     lastFailure: (key: string) => failures.get(key),
+    /** When a key that failed may be tried again, or null if it may now. */
+    coolingUntil: (key: string) => cooling(key)?.until ?? null,
+    /** A purge asks for a fresh page: it no longer waits out an old failure. */
+    forgetFailure: (key: string) => {
+      failures.delete(key);
+      cooldown.succeeded(key);
+    },
     budget,
     budgetSpent: () => budget.exhausted(),
     spentUsd: () => budget.spentUsd,

@@ -15,7 +15,9 @@ import type { createHtmlFilter } from "./html-filter.ts";
 import type { Ledger } from "./ledger.ts";
 
 export type FailureKind = "failed" | "refusal" | "budget" | "unavailable";
-export type FlightResult = { ok: true } | { ok: false; kind: FailureKind; reason: string };
+export type FlightResult =
+  | { ok: true }
+  | { ok: false; kind: FailureKind; reason: string; retryAfterSec?: number };
 
 /** What one generation did, for logs and metrics. */
 export interface GenerationEvent {

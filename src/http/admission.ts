@@ -67,7 +67,12 @@ export async function admit(
   const started = generator.start(m);
   if (isRefusal(started)) {
     release?.();
-    const r = { ok: false as const, kind: started.refused, reason: started.reason };
+    const r = {
+      ok: false as const,
+      kind: started.refused,
+      reason: started.reason,
+      retryAfterSec: started.retryAfterSec,
+    };
     return { response: failureResponse(m.key, r), outcome: "refused" };
   }
   // The slot is held until the generation ends, not the response: visitors may leave early.

@@ -41,7 +41,7 @@ export interface AppDeps {
   /** Who may write (LiteFS); a standalone primary by default. */
   cluster?: Cluster;
   /** Generator options beyond the config: the auth cooldown, a generation listener. */
-  generation?: Pick<GeneratorOptions, "authCooldownMs" | "onGeneration">;
+  generation?: Pick<GeneratorOptions, "authCooldownMs" | "onGeneration" | "failureCooldownMs">;
   ops?: Partial<AppOps>;
   metrics?: RabbitholeMetrics;
   /** RABBITHOLE_ADMIN_TOKEN: turns on the admin view under /__admin for its holders. */
@@ -91,6 +91,7 @@ export function createApp(deps: AppDeps) {
     purge(keys) {
       const purged = deps.store.purge(keys);
       for (const key of purged) pages.evict(key);
+      for (const key of keys) generator.forgetFailure(key);
       return purged;
     },
   };
