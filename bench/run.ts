@@ -10,6 +10,7 @@ import { benchCrowd } from "./crowd.ts";
 import { benchLive } from "./live.ts";
 import { benchMemory } from "./memory.ts";
 import { renderReport, type Section } from "./report.ts";
+import { benchRobots } from "./robots.ts";
 import { benchScale } from "./scale.ts";
 import { benchStartup } from "./startup.ts";
 import { benchThroughput } from "./throughput.ts";
@@ -23,6 +24,7 @@ const SECTIONS: { id: string; title: string; run: () => Promise<Section> }[] = [
   { id: "startup", title: "Start-up to listening", run: benchStartup },
   { id: "memory", title: "Memory under load", run: benchMemory },
   { id: "scale", title: "Scale: 100,000 pages against 100", run: benchScale },
+  { id: "robots", title: "robots.txt on a growing site (issue 12)", run: benchRobots },
 ];
 
 const asked = process.argv.slice(2);

@@ -66,6 +66,12 @@ describe("bots (--bot-policy cached, the default in production)", () => {
         .some((l) => l.trim() === "Disallow: /"),
     ).toBe(true);
     expect(body).not.toContain("/p-b.html");
+    // Kept between requests, and current after every write and purge.
+    await s.get("/p-b.html", ua(FIREFOX));
+    expect((await s.get("/robots.txt")).body).toContain("Allow: /p-b.html$");
+    // Purged through the store, as `rabbithole purge` does from another process.
+    s.store.purge(["/p-a.html"]);
+    expect((await s.get("/robots.txt")).body).not.toContain("/p-a.html");
     const custom = open({ ops: { robotsTxt: "User-agent: *\nDisallow:\n" } });
     expect((await custom.get("/robots.txt")).body).toBe("User-agent: *\nDisallow:\n");
   });

@@ -208,7 +208,7 @@ describe("dcz copies (schema 3)", () => {
     const check = new Database(path);
     expect(
       (check.query("PRAGMA user_version").get() as { user_version: number }).user_version,
-    ).toBe(3);
+    ).toBe(SCHEMA_VERSION);
     check.close();
   });
 });

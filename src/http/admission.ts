@@ -85,7 +85,7 @@ function joined(flight: Flight | undefined): Admitted {
   return { flight, outcome: "joined" };
 }
 
-function isRefusedBot(policy: AdmissionPolicy, req: Request): boolean {
+export function isRefusedBot(policy: AdmissionPolicy, req: Request): boolean {
   return policy.botPolicy !== "allow" && isBot(req.headers.get("user-agent"));
 }
 

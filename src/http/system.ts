@@ -1,7 +1,7 @@
 import { replayResponse } from "../cluster.ts";
 import { HttpError } from "../errors.ts";
 import { normalizeKey } from "../keys.ts";
-import type { PeerInfo } from "./admission.ts";
+import { isRefusedBot, type PeerInfo } from "./admission.ts";
 import type { PageContext } from "./page-route.ts";
 import { generatable } from "./page-route.ts";
 import { jsonResponse } from "./respond.ts";
@@ -51,6 +51,10 @@ async function ready(ctx: PageContext, req: Request, peer?: PeerInfo): Promise<R
   // Linked but not started (say the server restarted mid-generation). A poll never starts a
   // page: any site can make a browser poll (an <img> pointed here started paid pages, issue
   // 12). The loading page answers "pending" by reloading itself: that navigation starts it.
+  // A crawler's GET would be refused: so is its poll, the same way.
+  if (isRefusedBot(ctx.admission, req)) {
+    return jsonResponse({ state: "refused" }, 503, { "retry-after": "86400" });
+  }
   return jsonResponse({ state: "pending" }, 202);
 }
 
