@@ -165,7 +165,7 @@ export function createApp(deps: AppDeps) {
     info: RequestInfo,
     started: number,
     res: Response,
-  ): Response {
+  ): Response | Promise<Response> {
     observe(deps.logger, deps.metrics, req, path, res, info.outcome, performance.now() - started);
     return req.method === "HEAD" && res.body ? withoutBody(res) : res;
   }
