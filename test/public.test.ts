@@ -133,10 +133,21 @@ describe("limits", () => {
 describe("headers of generated pages", () => {
   test("--csp adds a Content-Security-Policy to generated pages, cached and live", async () => {
     const s = open({ ops: { csp: STRICT_CSP } });
+    const both = `${STRICT_CSP}, ${GENERATED_PAGE_SANDBOX}`;
     const live = await s.get("/");
-    expect(live.res.headers.get("content-security-policy")).toBe(STRICT_CSP);
+    expect(live.res.headers.get("content-security-policy")).toBe(both);
     const cached = await s.get("/");
-    expect(cached.res.headers.get("content-security-policy")).toBe(STRICT_CSP);
+    expect(cached.res.headers.get("content-security-policy")).toBe(both);
+  });
+
+  test("generated pages are sandboxed even with the admin view off: a tab opened before it was turned on", async () => {
+    const s = open();
+    expect((await s.get("/")).res.headers.get("content-security-policy")).toBe(
+      GENERATED_PAGE_SANDBOX,
+    );
+    expect((await s.get("/")).res.headers.get("content-security-policy")).toBe(
+      GENERATED_PAGE_SANDBOX,
+    );
   });
 
   test("with the admin view on, generated pages are sandboxed; the loading page is not", async () => {

@@ -73,7 +73,7 @@ export function createApp(deps: AppDeps) {
     ...deps.generation,
   });
   const botPolicy = ops.botPolicy ?? "allow";
-  const headers = pageHeaders(ops.csp ?? null, Boolean(deps.adminToken));
+  const headers = pageHeaders(ops.csp ?? null);
   const pages = createPageCache({
     store: deps.store,
     maxBytes: (deps.cacheMb ?? 32) * 2 ** 20,
@@ -213,12 +213,14 @@ export function createApp(deps: AppDeps) {
 }
 
 /**
- * The headers of every generated page, built once. With the admin view on, generated pages run
- * sandboxed in an opaque origin: their scripts could otherwise use the operator's session.
+ * The headers of every generated page, built once. Generated pages always run sandboxed in an
+ * opaque origin: their scripts could otherwise use the operator's admin session. Always, not
+ * only while the admin view is on: a tab opened before the operator turned it on keeps running
+ * in the site's origin and could take over the session once the operator signs in (issue 12).
  * Two policies in one header (comma-separated) are both enforced.
  */
-function pageHeaders(csp: string | null, admin: boolean): Record<string, string> {
-  const policies = [csp, admin ? GENERATED_PAGE_SANDBOX : null].filter((p) => p !== null);
+function pageHeaders(csp: string | null): Record<string, string> {
+  const policies = [csp, GENERATED_PAGE_SANDBOX].filter((p) => p !== null);
   return {
     "content-type": "text/html; charset=utf-8",
     "cache-control": "no-cache",
