@@ -13,7 +13,7 @@ import type { PeerInfo } from "./admission.ts";
 import { botForbiddenResponse, isBot, robotsResponse, robotsTxt } from "./bots.ts";
 import { DICTIONARY_CACHE_CONTROL, USE_AS_DICTIONARY } from "./dictionary.ts";
 import { errorResponse } from "./errors.ts";
-import { createGate, createRateLimiter } from "./limits.ts";
+import { clientIp, createGate, createRateLimiter } from "./limits.ts";
 import { streamFailureNotice } from "./notice.ts";
 import { createPageCache } from "./page-cache.ts";
 import { type PageContext, type RequestInfo, servePage } from "./page-route.ts";
@@ -137,7 +137,10 @@ export function createApp(deps: AppDeps) {
     info: RequestInfo,
     server?: ServerHooks,
   ): Response | Promise<Response> {
-    if (admin && (path === "/__admin" || path.startsWith("/__admin/"))) return admin(req, path);
+    if (admin && (path === "/__admin" || path.startsWith("/__admin/"))) {
+      const ip = clientIp(req, server?.requestIP?.(req)?.address ?? null, ctx.admission.trustFly);
+      return admin(req, path, ip);
+    }
     if (req.method !== "GET" && req.method !== "HEAD") {
       return htmlResponse(methodNotAllowedPage(), 405, { allow: "GET, HEAD" });
     }
