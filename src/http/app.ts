@@ -11,6 +11,7 @@ import { observe } from "./access.ts";
 import { createAdmin, GENERATED_PAGE_SANDBOX } from "./admin/index.ts";
 import type { PeerInfo } from "./admission.ts";
 import { botForbiddenResponse, isBot, robotsResponse, robotsTxt } from "./bots.ts";
+import { createClickAhead } from "./click-ahead.ts";
 import { DICTIONARY_CACHE_CONTROL, USE_AS_DICTIONARY } from "./dictionary.ts";
 import { errorResponse } from "./errors.ts";
 import { clientIp, createGate, createRateLimiter } from "./limits.ts";
@@ -36,7 +37,7 @@ export interface AppDeps {
   config: Pick<Config, "depthLimit" | "maxTokens" | "maxCostUsd" | "loadingPage" | "notFoundHtml">;
   clock?: Clock;
   logger: Logger;
-  /** Bound on waiting for a page that links to an unmapped key (default 120 s). */
+  /** Bound on waiting for a page that links to an unmapped key (default 60 s). */
   clickAheadMs?: number;
   /** Who may write (LiteFS); a standalone primary by default. */
   cluster?: Cluster;
@@ -101,7 +102,9 @@ export function createApp(deps: AppDeps) {
     logger: deps.logger,
     clock,
     generator,
-    clickAheadMs: deps.clickAheadMs ?? 120_000,
+    // A linking page takes under a minute to write (bench: live pages); long enough for it.
+    clickAheadMs: deps.clickAheadMs ?? 60_000,
+    clickAhead: createClickAhead(generator, clock),
     cluster: deps.cluster ?? standalone,
     admission: {
       botPolicy,
