@@ -8,7 +8,9 @@ import { afterEach, expect, test } from "bun:test";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { type Site, startSite } from "./fixtures/site.ts";
+import { createBudget } from "../src/generate/budget.ts";
+import { htmlDoc, pageReply } from "./fixtures/fake-anthropic.ts";
+import { keyOf, type Site, startSite } from "./fixtures/site.ts";
 
 let site: Site | undefined;
 let dir: string | undefined;
@@ -84,4 +86,58 @@ test("the held spend counts against --max-cost (the ledger alone would say nothi
   const held = site.app.generator.unrecordedUsd();
   // A budget read from the ledger alone would think nothing was spent.
   expect(site.app.generator.budget.leftUsd()).toBeCloseTo(5 - held, 9);
+});
+
+test("a page under way makes no further paid call once the database refuses writes", async () => {
+  dir = mkdtempSync(join(tmpdir(), "rabbithole-fail-closed-"));
+  const dbPath = join(dir, "site.db");
+  const kids = ["/a.html", "/b.html"].map((url) => ({ url, prompt: `The page ${url}` }));
+  site = startSite({
+    dbPath,
+    maxCostUsd: 5,
+    handler: (body) => {
+      const key = keyOf(body);
+      if (key === "/") return pageReply(htmlDoc("Home"), kids);
+      // /a.html is cut by max_tokens: it would be continued by a second call.
+      if (key === "/a.html") {
+        return {
+          text: "<!DOCTYPE html><html><body>cut",
+          stopReason: "max_tokens",
+          firstTokenDelayMs: 300,
+        };
+      }
+      return pageReply(htmlDoc("B"));
+    },
+  });
+  const s = site;
+  expect((await s.get("/")).status).toBe(200);
+  const a = s.get("/a.html");
+  while (s.fake.calls < 2) await Bun.sleep(5);
+  refuseWrites(dbPath, true);
+  await s.get("/b.html"); // paid, then refused by the database: held
+  expect(s.fake.calls).toBe(3);
+  await a;
+  // /a.html's first call ended after the refusal: no continuation was paid for.
+  expect(s.fake.calls).toBe(3);
+  const held = s.app.generator.unrecordedUsd();
+  const generations = s.logger.lines.filter((l) => l.args[0] === "generation");
+  expect(generations).toHaveLength(3);
+  refuseWrites(dbPath, false);
+  await s.get("/b.html");
+  expect(s.store.stats().attempts).toBe(4);
+  expect(s.store.spentUsd()).toBeGreaterThan(held);
+});
+
+test("the budget never reads spend lower than it knows it spent (the memory floor)", () => {
+  let ledger = 0;
+  const budget = createBudget(1, () => ledger);
+  budget.reserve(0.5)?.settle(0.5);
+  // The ledger lost the row (say the file was swapped under the server): the floor holds.
+  ledger = 0;
+  expect(budget.reserve(0.6)).toBeNull();
+  expect(budget.spentUsd).toBe(0.5);
+  // A higher figure (another machine's spend, once promoted) is taken.
+  ledger = 0.9;
+  expect(budget.reserve(0.2)).toBeNull();
+  expect(budget.reserve(0.1)).not.toBeNull();
 });

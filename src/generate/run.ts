@@ -105,11 +105,19 @@ export async function runGeneration(
     durationMs: clock.now() - startedAt,
   });
 
+  // Set when a round is refused because the database refuses writes (see beforeRound).
+  let paused = false;
   try {
     const res = await llm.generate({
       ...pageRequest(m, ctx.depthLimit, ctx.maxTokens),
       signal: sinks.signal,
-      beforeRound: (round, bytes) => coverRound(ctx, sinks.reservation, round, bytes),
+      // Before every paid call, not only the first: while the database refuses writes (another
+      // page's ledger row is held in memory), no further call is made, continuations included.
+      beforeRound: (round, bytes) => {
+        if (ctx.ledger.flush()) return coverRound(ctx, sinks.reservation, round, bytes);
+        paused = true;
+        return "the database refuses writes: no further paid call until it accepts them";
+      },
       onText: (delta) => {
         firstTokenAt ??= clock.now();
         sinks.fanout.push(sinks.filter.push(delta));
@@ -165,8 +173,13 @@ export async function runGeneration(
     const up = err instanceof UpstreamError ? err : null;
     const message = err instanceof Error ? err.message : String(err);
     const event = finish(up?.usage ?? { ...ZERO_USAGE }, up?.rounds ?? 1, "error", up, message);
-    const result: FlightResult =
-      up?.kind === "budget"
+    const result: FlightResult = paused
+      ? {
+          ok: false,
+          kind: "unavailable",
+          reason: "New pages are paused: the site cannot save them right now.",
+        }
+      : up?.kind === "budget"
         ? { ok: false, kind: "budget", reason: "The site's budget cannot cover this page." }
         : { ok: false, kind: "failed", reason: "The page could not be written just now." };
     return { result, event };
