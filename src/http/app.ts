@@ -155,7 +155,7 @@ export function createApp(deps: AppDeps) {
     }
     // Before any page lookup: the model may well have written a page called robots.txt.
     if (path === "/robots.txt") return robots();
-    if (path.startsWith("/__")) return serveSystem(ctx, req, path, server);
+    if (path.startsWith("/__")) return serveSystem(ctx, req, path);
     return servePage(ctx, req, normalizeKey(path), info, server);
   }
 

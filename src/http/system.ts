@@ -1,18 +1,13 @@
 import { replayResponse } from "../cluster.ts";
 import { HttpError } from "../errors.ts";
 import { normalizeKey } from "../keys.ts";
-import { isRefusedBot, type PeerInfo } from "./admission.ts";
+import { isRefusedBot } from "./admission.ts";
 import type { PageContext } from "./page-route.ts";
 import { generatable } from "./page-route.ts";
 import { jsonResponse } from "./respond.ts";
 
 /** Routes under `/__`: never generated, never cached, cheap. */
-export async function serveSystem(
-  ctx: PageContext,
-  req: Request,
-  path: string,
-  peer?: PeerInfo,
-): Promise<Response> {
+export async function serveSystem(ctx: PageContext, req: Request, path: string): Promise<Response> {
   switch (path) {
     case "/__health":
       // No write and no LLM call: a load balancer may ask every few seconds.
@@ -23,7 +18,7 @@ export async function serveSystem(
       });
     case "/__ready":
       // A JSON endpoint answers bad input in JSON too: its callers are scripts and pollers.
-      return ready(ctx, req, peer).catch((err: unknown) => {
+      return ready(ctx, req).catch((err: unknown) => {
         if (!(err instanceof HttpError) || !err.expose) throw err;
         return jsonResponse({ state: "invalid", error: err.message }, err.status, err.headers);
       });
@@ -32,7 +27,7 @@ export async function serveSystem(
   }
 }
 
-async function ready(ctx: PageContext, req: Request, peer?: PeerInfo): Promise<Response> {
+async function ready(ctx: PageContext, req: Request): Promise<Response> {
   // Not `new URL(req.url)`: with a missing or odd Host, Bun hands over a URL it cannot parse.
   const q = req.url.indexOf("?");
   const url = q === -1 ? null : new URLSearchParams(req.url.slice(q + 1)).get("url");
