@@ -56,7 +56,7 @@ const MIGRATIONS: string[] = [
    ALTER TABLE pages ADD COLUMN dcz_dict TEXT;`,
   // robots.txt lists the written pages shallowest first: an index that holds the whole answer,
   // so building it never reads a page's HTML (a table scan took ~170 ms at 30,000 pages).
-  `CREATE INDEX pages_depth_key ON pages (depth, key);`,
+  `CREATE INDEX IF NOT EXISTS pages_depth_key ON pages (depth, key);`,
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;
