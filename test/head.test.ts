@@ -19,6 +19,7 @@ test("HEAD and GET agree on every header of a cached page, a 404 and robots.txt"
   server = listen(site);
   const url = server.url;
   expect((await fetch(`${url}/`)).status).toBe(200);
+  await site.app.generator.drain(); // stored, so both requests below read the cached page
   for (const [path, encoding] of [
     ["/", "br"],
     ["/", "identity"],
@@ -39,4 +40,27 @@ test("HEAD and GET agree on every header of a cached page, a 404 and robots.txt"
     expect(Number(head.headers.get("content-length"))).toBe(bytes);
     expect(bytes).toBeGreaterThan(0);
   }
+});
+
+test("HEAD of an unwritten page: GET's status for a cooling page, a spent budget, a loading page", async () => {
+  const broken = { httpError: { status: 500, type: "api_error" } } as const;
+  site = startSite({ handler: () => broken, failureCooldownMs: 30_000 });
+  expect((await site.get("/")).status).toBe(503);
+  const get = await site.get("/");
+  const head = await site.request("/", { method: "HEAD" });
+  expect(head.status).toBe(503);
+  expect(head.headers.get("retry-after")).toBe(get.res.headers.get("retry-after"));
+  expect(site.fake.calls).toBe(1);
+  await site.close();
+
+  site = startSite({ maxCostUsd: 0.000_001 });
+  const spent = await site.request("/", { method: "HEAD" });
+  expect(spent.status).toBe((await site.get("/")).status);
+  expect(spent.status).toBe(503);
+  await site.close();
+
+  site = startSite({ loadingPage: true });
+  expect((await site.request("/", { method: "HEAD" })).status).toBe(202);
+  expect(site.fake.calls).toBe(0);
+  expect((await site.get("/")).status).toBe(202);
 });

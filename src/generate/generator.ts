@@ -146,23 +146,38 @@ export function createGenerator(opts: GeneratorOptions) {
     opts.onGeneration?.(event);
   }
 
+  /** Why a new flight for `m` cannot start, before the budget is asked (it costs nothing). */
+  function precheck(m: Mapping): Refusal | null {
+    // No paid call whose cost could not be recorded: while the database refuses writes (and
+    // the spend it refused is not in it yet), nothing new starts.
+    if (!ledger.flush()) {
+      const reason = "New pages are paused: the site cannot save them right now.";
+      return refuse(m.key, { refused: "unavailable", reason });
+    }
+    const cool = coolingRefusal(m.key);
+    if (cool) return cool;
+    if (clock.now() < blockedUntil) {
+      const reason = "New pages cannot be written right now; please try again later.";
+      return refuse(m.key, { refused: "unavailable", reason });
+    }
+    return null;
+  }
+
   return {
+    /** What start() would refuse `m` with, without starting or reserving anything (HEAD). */
+    wouldRefuse(m: Mapping): Refusal | null {
+      const refused = precheck(m);
+      if (refused || !cappedPrice) return refused;
+      const left = budget.leftUsd();
+      if (left === null || firstCallCeiling(m, cappedPrice) <= left) return null;
+      return { refused: "budget", reason: "The budget is spent." };
+    },
     /** The flight for `key`, joining one under way or starting one, or why it cannot start. */
     start(m: Mapping): Flight | Refusal {
       const existing = flights.get(m.key);
       if (existing) return existing;
-      // No paid call whose cost could not be recorded: while the database refuses writes (and
-      // the spend it refused is not in it yet), nothing new starts.
-      if (!ledger.flush()) {
-        const reason = "New pages are paused: the site cannot save them right now.";
-        return refuse(m.key, { refused: "unavailable", reason });
-      }
-      const cool = coolingRefusal(m.key);
-      if (cool) return cool;
-      if (clock.now() < blockedUntil) {
-        const reason = "New pages cannot be written right now; please try again later.";
-        return refuse(m.key, { refused: "unavailable", reason });
-      }
+      const refused = precheck(m);
+      if (refused) return refused;
       let reservation = null;
       if (cappedPrice) {
         const first = firstCallCeiling(m, cappedPrice);

@@ -96,15 +96,12 @@ function refusedBeforeSpending(policy: AdmissionPolicy, req: Request): Response 
   return null;
 }
 
-/**
- * HEAD on a page not written yet: the status and headers GET would get from the checks that
- * cost nothing (a crawler's 503, a non-navigation's 503), else 200; it never starts a page.
- */
-export function headAnswer(policy: AdmissionPolicy, req: Request, joining: boolean): Response {
-  const refused = isRefusedBot(policy, req)
-    ? botUncachedResponse()
-    : joining
-      ? null
-      : refusedBeforeSpending(policy, req);
-  return refused ?? new Response(null, { headers: { "content-type": "text/html; charset=utf-8" } });
+/** HEAD on a page not written yet: the refusal GET would get from who is asking, or null. */
+export function headRefusal(
+  policy: AdmissionPolicy,
+  req: Request,
+  joining: boolean,
+): Response | null {
+  if (isRefusedBot(policy, req)) return botUncachedResponse();
+  return joining ? null : refusedBeforeSpending(policy, req);
 }

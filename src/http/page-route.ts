@@ -3,7 +3,7 @@ import type { Flight, Generator } from "../generate/generator.ts";
 import type { RequestOutcome } from "../metrics.ts";
 import type { Store } from "../store/store.ts";
 import type { Mapping } from "../types.ts";
-import { type AdmissionPolicy, admit, headAnswer } from "./admission.ts";
+import { type AdmissionPolicy, admit, headRefusal } from "./admission.ts";
 import type { AppDeps, ServerHooks } from "./app.ts";
 import type { ClickAhead } from "./click-ahead.ts";
 import { offeredDictionary } from "./dictionary.ts";
@@ -80,7 +80,7 @@ async function serveUncached(
   // HEAD answers at once and never spends money on a page nobody has asked to read yet.
   if (req.method === "HEAD") {
     info.outcome = flight ? "joined" : "refused";
-    return headAnswer(ctx.admission, req, flight !== null);
+    return headOfUncached(ctx, req, flight, mapping);
   }
   // From here the response may wait on the gate's queue or the first token, either of which
   // can outlast Bun's idle timeout (10 s, checked in 4 s ticks) and reset the connection.
@@ -90,6 +90,31 @@ async function serveUncached(
   if ("response" in admitted) return admitted.response;
   if (ctx.config.loadingPage) return htmlResponse(loadingPage(key), 202);
   return liveResponse(ctx, req, admitted.flight);
+}
+
+/**
+ * HEAD of a page not written yet: the status and headers GET would get from every check that
+ * costs nothing (crawler, navigation, cool-down, a paused database, the budget); the rate
+ * limit is not asked, since asking takes a token.
+ */
+function headOfUncached(
+  ctx: PageContext,
+  req: Request,
+  flight: Flight | null,
+  mapping: Mapping | null,
+): Response {
+  const refused = headRefusal(ctx.admission, req, flight !== null);
+  if (refused) return refused;
+  const blocked = !flight && mapping ? ctx.generator.wouldRefuse(mapping) : null;
+  if (blocked) {
+    const { refused: kind, ...rest } = blocked;
+    return failureResponse(mapping?.key ?? "", { ok: false, kind, ...rest });
+  }
+  if (ctx.config.loadingPage)
+    return htmlResponse(loadingPage(mapping?.key ?? flight?.key ?? ""), 202);
+  return new Response(null, {
+    headers: { ...ctx.pageHeaders, "cache-control": "no-store", "x-rabbithole": "live" },
+  });
 }
 
 /** The cached page in the best encoding the client accepts, with the dictionary it holds. */
