@@ -4,6 +4,7 @@
 
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import type { Browser } from "playwright-core";
+import { loadingPage } from "../src/http/loading-page.ts";
 import { hasChromium, launchBrowser, SHOTS, warnIfNoChromium } from "./fixtures/browser.ts";
 import { listen, type Site, startSite, treeHandler } from "./fixtures/site.ts";
 
@@ -95,4 +96,37 @@ describe.skipIf(!hasChromium)("a third-party page in a real browser", () => {
     expect(site.fake.calls).toBe(4);
     await context.close();
   });
+
+  test("a loading page left from before a restart: its poll starts nothing, its reload does", async () => {
+    const own = startSite({ handler: treeHandler, loadingPage: true });
+    const ownServer = listen(own);
+    try {
+      expect((await own.get("/")).status).toBe(202);
+      await own.app.generator.drain();
+      expect(own.fake.calls).toBe(1);
+      const context = await browser.newContext({ userAgent: DESKTOP_UA });
+      const page = await context.newPage();
+      // The tab shows the loading page of /p-a.html as an earlier process served it; that
+      // process's generation died with it, so this one has never started the page.
+      const target = `${ownServer.url}/p-a.html`;
+      await page.route(target, (route) =>
+        route.fulfill({ status: 202, contentType: "text/html", body: loadingPage("/p-a.html") }),
+      );
+      await page.goto(target);
+      await page.unroute(target);
+      // The poll answers "pending" (starting nothing); the page reloads itself, and that
+      // navigation writes it.
+      await page.locator("h1", { hasText: "Page /p-a.html" }).waitFor({ timeout: 15_000 });
+      await page.screenshot({ path: `${SHOTS}/intent-pending-reload.png` });
+      expect(own.fake.calls).toBe(2);
+      const polls = own.logger.lines.filter(
+        (l) => l.args[0] === "request" && (l.args[1] as { path: string }).path === "/__ready",
+      );
+      expect(polls.length).toBeGreaterThan(0);
+      await context.close();
+    } finally {
+      await ownServer.stop();
+      await own.close();
+    }
+  }, 30_000);
 });
