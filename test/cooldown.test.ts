@@ -31,6 +31,8 @@ test("three visits to a failing page within the cool-down make one paid call", a
   // /__ready says so too, with the same wait.
   const ready = await site.request("/__ready?url=/");
   expect(ready.status).toBe(503);
+  expect(await ready.json()).toEqual({ state: "failed" });
+  expect(Number(ready.headers.get("retry-after"))).toBeGreaterThan(25);
 });
 
 test("a purge forgets the failure: the next visit tries again", async () => {

@@ -40,7 +40,13 @@ async function ready(ctx: PageContext, req: Request): Promise<Response> {
   if (!role.primary) return replayResponse(req, role.host);
   if (ctx.generator.get(key)) return jsonResponse({ state: "generating" }, 202);
   const failure = ctx.generator.lastFailure(key);
-  if (failure) return jsonResponse({ state: failure.kind }, 503, retryAfter(failure.kind));
+  if (failure) {
+    // A page cooling down after a failure says how long, like its failure page.
+    const until = ctx.generator.coolingUntil(key);
+    const wait = until === null ? null : Math.max(1, Math.ceil((until - ctx.clock.now()) / 1000));
+    const headers = wait === null ? retryAfter(failure.kind) : { "retry-after": String(wait) };
+    return jsonResponse({ state: failure.kind }, 503, headers);
+  }
   const mapping = generatable(ctx, key);
   if (!mapping) return jsonResponse({ state: "unknown" }, 404);
   // Linked but not started (say the server restarted mid-generation). A poll never starts a
