@@ -5,7 +5,9 @@
 // or for a client that sends no fetch metadata at all (curl, scripts, browsers older than 2023)
 // unless its Accept header asks for an image, a style sheet or a script (older browsers).
 // Anything else may read cached pages and join a page already being written, which costs
-// nothing, but never starts one.
+// nothing, but never starts one. A cross-site top-level navigation (a link on another site)
+// still writes the page: it is how people arrive, and a page can send its visitor away like
+// that only once per visit, since the visitor then is here.
 
 import { errorPage } from "./pages.ts";
 import { htmlResponse } from "./respond.ts";
