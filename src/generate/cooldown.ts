@@ -28,5 +28,15 @@ export function createCooldown(clock: Clock, baseMs = COOLDOWN_BASE_MS, maxMs = 
       const k = keys.get(key);
       return k && clock.now() < k.until ? k : null;
     },
+    /** What the failure page says while `key` cools down, and the Retry-After to send. */
+    explain(key: string): { reason: string; retryAfterSec: number } | null {
+      const c = this.cooling(key);
+      if (!c) return null;
+      const sec = Math.max(1, Math.ceil((c.until - clock.now()) / 1000));
+      const at = new Date(c.until).toISOString().slice(11, 19);
+      const times = c.failures === 1 ? "once" : `${c.failures} times in a row`;
+      const reason = `Writing this page failed ${times}. It can be tried again from ${at} UTC (in ${sec} s).`;
+      return { reason, retryAfterSec: sec };
+    },
   };
 }

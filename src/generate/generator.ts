@@ -101,20 +101,11 @@ export function createGenerator(opts: GeneratorOptions) {
 
   /** A key that failed after a paid call waits before the next one; the page says until when. */
   function coolingRefusal(key: string): Refusal | null {
-    const c = cooling(key);
+    const c = cooldown.explain(key);
     if (!c) return null;
-    const sec = Math.max(1, Math.ceil((c.until - clock.now()) / 1000));
-    const at = new Date(c.until).toISOString().slice(11, 19);
-    const times = c.failures === 1 ? "once" : `${c.failures} times in a row`;
-    const when = `It can be tried again from ${at} UTC (in ${sec} s).`;
     const kind = failures.get(key)?.kind === "refusal" ? "refusal" : "failed";
-    return {
-      refused: kind,
-      reason: `Writing this page failed ${times}. ${when}`,
-      retryAfterSec: sec,
-    };
+    return { refused: kind, ...c };
   }
-  const cooling = (key: string) => cooldown.cooling(key);
 
   function settled(m: Mapping, result: FlightResult, event: GenerationEvent): void {
     if (!capped) budget.record(event.costUsd);
@@ -235,7 +226,7 @@ export function createGenerator(opts: GeneratorOptions) {
       [...flights.values()].filter((f) => f.mayLink && f.html().includes(path)),
     lastFailure: (key: string) => failures.get(key),
     /** When a key that failed may be tried again, or null if it may now. */
-    coolingUntil: (key: string) => cooling(key)?.until ?? null,
+    coolingUntil: (key: string) => cooldown.cooling(key)?.until ?? null,
     /** A purge asks for a fresh page: it no longer waits out an old failure. */
     forgetFailure: (key: string) => {
       failures.delete(key);
