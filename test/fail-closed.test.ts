@@ -55,6 +55,10 @@ test("a refused write: the spend is held and logged, new pages stop, then it is 
   const refused = s.logger.lines.filter((l) => String(l.args[0]).includes("refused a write"));
   expect(refused).toHaveLength(1);
 
+  // /__health still answers 200 (cached pages are served) and says writes are refused.
+  const health = await s.request("/__health");
+  expect(health.status).toBe(200);
+  expect(await health.json()).toMatchObject({ writes: "refused", unrecordedUsd: paid });
   // While writes fail: 503, and no paid call however often it is asked.
   for (let i = 0; i < 3; i++) {
     const again = await s.get("/");
@@ -70,6 +74,7 @@ test("a refused write: the spend is held and logged, new pages stop, then it is 
   expect(healed.status).toBe(200);
   expect(s.fake.calls).toBe(2);
   expect(s.app.generator.unrecordedUsd()).toBe(0);
+  expect(await (await s.request("/__health")).json()).not.toHaveProperty("writes");
   const stats = s.store.stats();
   expect(stats.attempts).toBe(2);
   expect(stats.failedAttempts).toBe(1);

@@ -15,6 +15,10 @@ export async function serveSystem(ctx: PageContext, req: Request, path: string):
         status: "ok",
         role: ctx.cluster.role().primary ? "primary" : "replica",
         inFlight: ctx.generator.inFlight,
+        // Cached pages are still served (200), but an operator's check should see this.
+        ...(ctx.generator.unrecordedUsd() > 0
+          ? { writes: "refused", unrecordedUsd: ctx.generator.unrecordedUsd() }
+          : {}),
       });
     case "/__ready":
       // A JSON endpoint answers bad input in JSON too: its callers are scripts and pollers.
