@@ -11,6 +11,7 @@ import { benchLive } from "./live.ts";
 import { benchMemory } from "./memory.ts";
 import { benchModels } from "./models.ts";
 import { renderReport, type Section } from "./report.ts";
+import { benchRobots } from "./robots.ts";
 import { benchScale } from "./scale.ts";
 import { benchStartup } from "./startup.ts";
 import { benchThroughput } from "./throughput.ts";
@@ -25,6 +26,7 @@ const SECTIONS: { id: string; title: string; run: () => Promise<Section> }[] = [
   { id: "memory", title: "Memory under load", run: benchMemory },
   { id: "scale", title: "Scale: 100,000 pages against 100", run: benchScale },
   { id: "models", title: "Models: the old default against the new (issue 11)", run: benchModels },
+  { id: "robots", title: "robots.txt on a growing site (issue 12)", run: benchRobots },
 ];
 
 const asked = process.argv.slice(2);

@@ -1,8 +1,16 @@
 // Options for running rabbithole in public: logs, metrics, bots, limits, CSP, the admin token.
 // Resolved with the rest of the config (flag > env > default), each error naming its value.
 
-import { readFileSync } from "node:fs";
-import { amountOf, type Env, type Flags, fromEnv, intOf, pick, type Raw } from "./config-values.ts";
+import {
+  amountOf,
+  type Env,
+  type Flags,
+  fromEnv,
+  intOf,
+  pick,
+  type Raw,
+  readBoundedFile,
+} from "./config-values.ts";
 import { UsageError } from "./errors.ts";
 import { type BotPolicy, parseBotPolicy } from "./http/bots.ts";
 import { type LogFormat, parseLevel } from "./log.ts";
@@ -95,17 +103,23 @@ function rateOf(raw: Raw): number {
 function cspOf(raw: Raw): string {
   const v = raw.value.trim();
   if (v.toLowerCase() === "strict") return STRICT_CSP;
-  // A header value cannot carry line breaks; anything else is the operator's policy.
-  if (v === "" || /[\r\n]/.test(v)) throw new UsageError(`${raw.where} is not a CSP header value`);
+  // A header value is visible ASCII (a CSP has no use for more): a line break or a character
+  // past Latin-1 started the server, then made every page answer 500 (issue 12).
+  const bad = /[^\x20-\x7E\t]/.exec(v);
+  if (v === "" || bad) {
+    const what = bad
+      ? `: ${JSON.stringify(bad[0])} at position ${bad.index + 1} cannot be sent in a header`
+      : "";
+    throw new UsageError(`${raw.where} is not a CSP header value${what}`);
+  }
   return v;
 }
 
+/** RFC 9309: crawlers read at least 500 KiB of robots.txt; more would be cut by them anyway. */
+const MAX_ROBOTS_BYTES = 500 * 1024;
+
 function readRobots(raw: Raw): string {
-  try {
-    return readFileSync(raw.value, "utf8");
-  } catch (err) {
-    throw new UsageError(`${raw.where} cannot be read: ${(err as Error).message}`);
-  }
+  return readBoundedFile(raw, MAX_ROBOTS_BYTES, "a robots.txt");
 }
 
 function adminTokenOf(raw: Raw | undefined): string | null {

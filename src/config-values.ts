@@ -1,6 +1,7 @@
 // Raw option values and where they came from (a flag or the environment), with the parsers
 // shared by every option: each failure is one UsageError naming the value and its source.
 
+import { closeSync, openSync, readSync } from "node:fs";
 import { UsageError } from "./errors.ts";
 
 /** Parsed flags keyed by long option name, as citty yields them ("seed-file", "web-tools"). */
@@ -80,4 +81,46 @@ export function fromEnv(env: Env, name: string): Raw | undefined {
 // Long values (a seed, a pasted document) would drown the message.
 export function quote(value: string): string {
   return JSON.stringify(value.length > 60 ? `${value.slice(0, 57)}...` : value);
+}
+
+/**
+ * A file option's contents, read once at start-up and never more than `maxBytes` (+1 to tell):
+ * `/dev/zero` or a huge file fails at once, naming the limit, instead of growing memory without
+ * end (and a 300 MB 404 page being sent on every 404).
+ */
+export function readBoundedFile(raw: Raw, maxBytes: number, what: string): string {
+  let fd: number;
+  try {
+    fd = openSync(raw.value, "r");
+  } catch (err) {
+    throw new UsageError(`${raw.where} cannot be read: ${fsReason(err)}`);
+  }
+  try {
+    const buf = Buffer.alloc(maxBytes + 1);
+    let got = 0;
+    for (let n = 1; n > 0 && got <= maxBytes; got += n)
+      n = readSync(fd, buf, got, buf.length - got, null);
+    if (got > maxBytes) {
+      throw new UsageError(
+        `${raw.where} is larger than ${maxBytes / 1024} KiB, the most ${what} may be`,
+      );
+    }
+    return buf.subarray(0, got).toString("utf8");
+  } catch (err) {
+    if (err instanceof UsageError) throw err;
+    throw new UsageError(`${raw.where} cannot be read: ${fsReason(err)}`);
+  } finally {
+    closeSync(fd);
+  }
+}
+
+const FS_REASONS: Record<string, string> = {
+  ENOENT: "no such file",
+  EISDIR: "it is a directory",
+  EACCES: "permission denied",
+  EPERM: "permission denied",
+};
+
+export function fsReason(err: unknown): string {
+  return FS_REASONS[(err as { code?: string }).code ?? ""] ?? (err as Error).message;
 }

@@ -2,7 +2,6 @@
 // Every failure is one UsageError line that names the value and where it came from, so an
 // operator can fix a deployment from a single log line.
 
-import { readFileSync } from "node:fs";
 import { type OpsConfig, resolveOpsConfig } from "./config-ops.ts";
 import {
   amountOf,
@@ -15,6 +14,7 @@ import {
   pick,
   quote,
   type Raw,
+  readBoundedFile,
   resolveBool,
 } from "./config-values.ts";
 import { UsageError } from "./errors.ts";
@@ -75,7 +75,7 @@ export function resolveServeConfig(flags: Flags, env: Env): Config {
     depthLimit: opt("depth-limit", "RABBITHOLE_DEPTH_LIMIT", (r) => intOf(r, 1, 1000), 5),
     maxCostUsd: resolveMaxCost(flags, env),
     webTools: resolveBool(flags, env, "web-tools", "RABBITHOLE_WEB_TOOLS") ?? true,
-    notFoundHtml: notFound ? readText(notFound) : null,
+    notFoundHtml: notFound ? readText(notFound, MAX_NOT_FOUND_BYTES, "a 404 page") : null,
     loadingPage: resolveBool(flags, env, "loading-page", "RABBITHOLE_LOADING_PAGE") ?? false,
     offline,
     apiKey: fromEnv(env, "ANTHROPIC_API_KEY")?.value.trim() || null,
@@ -173,7 +173,7 @@ function resolveSeed(flags: Flags, env: Env): string | null {
   const file = fromFlag(flags, "seed-file");
   if (text && file) throw new UsageError("--seed and --seed-file exclude each other: pass one");
   if (text) return seedOf(text);
-  if (file) return seedOf(file, readText(file));
+  if (file) return seedOf(file, readText(file, MAX_SEED_BYTES, "a seed"));
   const envText = fromEnv(env, "RABBITHOLE_SEED");
   const envFile = fromEnv(env, "RABBITHOLE_SEED_FILE");
   if (envText && envFile) {
@@ -182,7 +182,7 @@ function resolveSeed(flags: Flags, env: Env): string | null {
     );
   }
   if (envText) return seedOf(envText);
-  return envFile ? seedOf(envFile, readText(envFile)) : null;
+  return envFile ? seedOf(envFile, readText(envFile, MAX_SEED_BYTES, "a seed")) : null;
 }
 
 /** Beyond this a "seed" is a wrong file (a log, a database), not a prompt for one page. */
@@ -206,26 +206,13 @@ function seedOf(raw: Raw, text = raw.value): string {
   return seed;
 }
 
-function readText(raw: Raw): string {
-  let text: string;
-  try {
-    text = readFileSync(raw.value, "utf8");
-  } catch (err) {
-    throw new UsageError(`${raw.where} cannot be read: ${fsReason(err)}`);
-  }
+/** A 404 page is sent on every unknown URL: a page, not a site. */
+export const MAX_NOT_FOUND_BYTES = 256 * 1024;
+
+function readText(raw: Raw, maxBytes: number, what: string): string {
+  const text = readBoundedFile(raw, maxBytes, what);
   if (text.trim() === "") throw new UsageError(`${raw.where} is an empty file`);
   return text;
-}
-
-const FS_REASONS: Record<string, string> = {
-  ENOENT: "no such file",
-  EISDIR: "it is a directory",
-  EACCES: "permission denied",
-  EPERM: "permission denied",
-};
-
-function fsReason(err: unknown): string {
-  return FS_REASONS[(err as { code?: string }).code ?? ""] ?? (err as Error).message;
 }
 
 function hostOf(raw: Raw): string {

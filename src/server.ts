@@ -1,5 +1,5 @@
 import { existsSync } from "node:fs";
-import { litefsCluster } from "./cluster.ts";
+import { type Cluster, litefsCluster } from "./cluster.ts";
 import type { Config } from "./config.ts";
 import { UsageError } from "./errors.ts";
 import { createApp, errorResponse } from "./http/app.ts";
@@ -9,6 +9,7 @@ import { explicitPrice, type Price, priceFor } from "./llm/prices.ts";
 import { createMetrics, generationMetrics, serveMetrics } from "./observability.ts";
 import { openRoleAwareStore } from "./store/role-aware.ts";
 import type { Store } from "./store/store.ts";
+import { lockDatabase, type WriterLock } from "./store/writer-lock.ts";
 import type { LlmClient, Logger } from "./types.ts";
 
 export interface RunningServer {
@@ -23,6 +24,21 @@ export interface RunningServer {
 /** Production wiring: the real store, LLM client and clock around `createApp`. */
 export async function startServer(config: Config, logger: Logger): Promise<RunningServer> {
   const cluster = litefsCluster(config.dbPath);
+  const lock = await lockDatabase(config.dbPath);
+  try {
+    return await serveLocked(config, logger, cluster, lock);
+  } catch (err) {
+    lock.release();
+    throw err;
+  }
+}
+
+async function serveLocked(
+  config: Config,
+  logger: Logger,
+  cluster: Cluster,
+  lock: WriterLock,
+): Promise<RunningServer> {
   // Checked before opening: opening creates the file, and a misconfigured start must not
   // leave an empty database behind for the next one to trip over.
   if (config.seed === null && cluster.role().primary && isNewFile(config.dbPath)) {
@@ -37,6 +53,7 @@ export async function startServer(config: Config, logger: Logger): Promise<Runni
     const retiring = retirementWarning(config.model, new Date().toISOString().slice(0, 10));
     if (retiring && !config.offline) logger.warn(retiring);
     const price = resolvePrice(config, llm, logger);
+    warnIfUnbounded(config, llm, logger);
     const metrics = createMetrics(config.ops.metricsPort);
     const app = createApp({
       store,
@@ -95,6 +112,7 @@ export async function startServer(config: Config, logger: Logger): Promise<Runni
         await metricsServer?.stop();
         app.close();
         store.close();
+        lock.release();
         logger.info("stopped");
       },
     };
@@ -157,4 +175,20 @@ function resolvePrice(config: Config, llm: LlmClient, logger: Logger): Price | n
   }
   logger.warn(`no prices known for model "${llm.model}": spend is recorded as 0`);
   return null;
+}
+
+/**
+ * Said once, at start-up, when nothing caps the spend. There is deliberately no default cap (a
+ * daily one was considered): DESIGN.md fixes `--max-cost` as "none" by default, and a cap the
+ * operator never chose would stop a site from growing with no one knowing why, which is the
+ * very silence this replaces. What bounds spend without a cap is the rate of people's clicks:
+ * crawlers, subresources and other sites never start a page, each client has --rate-limit, and
+ * --max-concurrent caps generations at once. The operator is told plainly, once.
+ */
+function warnIfUnbounded(config: Config, llm: LlmClient, logger: Logger): void {
+  if (llm.free || config.maxCostUsd !== null) return;
+  logger.warn(
+    "spending is unbounded: no --max-cost is set, so every new page is paid for without a " +
+      "limit; set --max-cost USD (or RABBITHOLE_MAX_COST) to cap the total spend",
+  );
 }

@@ -131,8 +131,9 @@ describe("who gets in", () => {
     expect(await res.text()).toContain("That is not the admin token.");
     const bearer = await call("/__admin", { headers: { authorization: `Bearer ${wrong}` } });
     expect(bearer.status).toBe(401);
+    // Within a minute of the first, later guesses are counted into the next line, not logged.
     const warnings = s.logger.lines.filter((l) => l.level === "warn");
-    expect(warnings.length).toBe(2);
+    expect(warnings.length).toBe(1);
     expect(String(warnings[0]?.args[0])).toContain("wrong token");
     const logged = JSON.stringify(s.logger.lines);
     expect(logged).not.toContain(wrong);
@@ -196,12 +197,41 @@ describe("who gets in", () => {
     expect(s.store.getPage("/")).toBeNull();
   });
 
-  test("signing out clears the cookie", async () => {
-    const { session, post } = setup();
+  test("signing out clears the cookie and revokes the session: a copy of it is refused", async () => {
+    const { session, post, call } = setup();
     const { cookie, csrf } = await session();
+    const other = await session();
     const res = await post("/__admin/logout", { csrf }, { cookie });
     expect(res.status).toBe(303);
     expect(res.headers.get("set-cookie")).toContain("Max-Age=0");
+    expect((await call("/__admin", { headers: { cookie } })).status).toBe(401);
+    expect((await post("/__admin/purge", { csrf, key: "/" }, { cookie })).status).toBe(401);
+    // Another sign-in's session is its own.
+    expect((await call("/__admin", { headers: { cookie: other.cookie } })).status).toBe(200);
+  });
+
+  test("wrong tokens are throttled per client, and a flood is one log line a minute", async () => {
+    const { login, call, advance, s, admin } = setup();
+    const wrong = "correct-horse-battery-staplf-admin";
+    for (let i = 0; i < 10; i++) expect((await login(wrong)).res.status).toBe(401);
+    const limited = await login(wrong);
+    expect(limited.res.status).toBe(429);
+    expect(Number(limited.res.headers.get("retry-after"))).toBeGreaterThan(500);
+    // Even the right token waits out the window: a guess that succeeds is still a guess.
+    expect((await login()).res.status).toBe(429);
+    const bearer = { authorization: `Bearer ${TOKEN}` };
+    expect((await call("/__admin", { headers: bearer })).status).toBe(401);
+    for (let i = 0; i < 200; i++) await login(wrong);
+    expect(s.logger.lines.filter((l) => l.level === "warn")).toHaveLength(1);
+    // Another client is not held back by this one's guesses.
+    const elsewhere = new Request(`${ORIGIN}/__admin/login`, {
+      method: "POST",
+      body: new URLSearchParams({ token: TOKEN }),
+      headers: { origin: ORIGIN, "content-type": FORM },
+    });
+    expect((await admin(elsewhere, "/__admin/login", "2001:db8::1")).status).toBe(303);
+    advance(10 * 60_000);
+    expect((await login()).res.status).toBe(303);
   });
 });
 

@@ -299,7 +299,7 @@ describe("seed", () => {
     );
     const huge = file("huge.txt", "moths ".repeat(50_000));
     expect(usageError(() => resolve({ "seed-file": huge })).message).toBe(
-      `--seed-file ${JSON.stringify(huge)} is 293 KiB: a seed is the prompt of one page, at most 256 KiB`,
+      `--seed-file ${JSON.stringify(huge)} is larger than 256 KiB, the most a seed may be`,
     );
     // A byte-order mark and CRLF line ends are an editor's, not the seed's.
     const bom = file("bom.txt", "\uFEFFA field guide to moths\r\n");

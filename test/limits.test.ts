@@ -109,13 +109,16 @@ describe("client address", () => {
     expect(clientIp(r, "198.51.100.4", true)).toBe("198.51.100.4");
   });
 
-  test("limit keys: IPv4 as is, mapped IPv4 unwrapped, IPv6 by its /64", () => {
+  test("limit keys: IPv4 as is, mapped IPv4 unwrapped, IPv6 by its /56", () => {
     expect(limitKey("198.51.100.4")).toBe("198.51.100.4");
     expect(limitKey("::ffff:198.51.100.4")).toBe("198.51.100.4");
-    expect(limitKey("2001:db8:1:2:3:4:5:6")).toBe("2001:db8:1:2::/64");
-    expect(limitKey("2001:db8:1:2::9")).toBe("2001:db8:1:2::/64");
-    expect(limitKey("2001:0DB8:0001:0002:ffff::1")).toBe("2001:db8:1:2::/64");
-    expect(limitKey("::1")).toBe("0:0:0:0::/64");
+    expect(limitKey("2001:db8:1:2:3:4:5:6")).toBe("2001:db8:1:0::/56");
+    expect(limitKey("2001:db8:1:2::9")).toBe("2001:db8:1:0::/56");
+    expect(limitKey("2001:0DB8:0001:0002:ffff::1")).toBe("2001:db8:1:0::/56");
+    // Every /64 of one /56 is one client; the next /56 is another.
+    expect(limitKey("2001:db8:1:ff::1")).toBe("2001:db8:1:0::/56");
+    expect(limitKey("2001:db8:1:1ff::1")).toBe("2001:db8:1:100::/56");
+    expect(limitKey("::1")).toBe("0:0:0:0::/56");
     expect(limitKey("not-an-ip")).toBe("not-an-ip");
   });
 });

@@ -235,6 +235,43 @@ describe.each(MODELS)("$label ($id)", ({ id }) => {
       await s.app.generator.drain();
     });
 
+    test("only a navigation to a link the page shows waits, and at most two per client", async () => {
+      const early = htmlDoc("Mars", `<a href="/mars/moons.html">Moons</a>\n${BODY}`);
+      const { site: s, url } = pacedSite(50, {
+        clickAheadMs: 20_000,
+        handler: (body) =>
+          keyOf(body) === "/"
+            ? {
+                text: pageReply(early, [{ url: "/mars/moons.html", prompt: "Phobos" }]),
+                chunkSize: 40,
+                chunkDelayMs: 50,
+              }
+            : pageReply(htmlDoc("Moons"), []),
+      });
+      const reader = await readUntilLink(url);
+      const at = (path: string, headers: Record<string, string> = {}) =>
+        fetch(`${url}${path}`, { headers }).then((r) => ({
+          status: r.status,
+          writing: !!s.app.generator.get("/"),
+        }));
+      // Answered at once, while the page is still being written: a 404 each.
+      const image = await at("/mars/moons.html", {
+        "sec-fetch-mode": "no-cors",
+        "sec-fetch-dest": "image",
+      });
+      expect(image).toEqual({ status: 404, writing: true });
+      // "Paragraph" is on the page, but not as a link.
+      expect(await at("/anything/Paragraph")).toEqual({ status: 404, writing: true });
+      // Two waits from this client hold; the third is answered at once.
+      const two = [at("/mars/moons.html"), at("/x/moons.html")];
+      await Bun.sleep(50);
+      expect(await at("/y/moons.html")).toEqual({ status: 404, writing: true });
+      const [first, second] = await Promise.all(two);
+      expect(first).toEqual({ status: 200, writing: false });
+      expect(second).toEqual({ status: 404, writing: false });
+      await reader.cancel();
+    });
+
     test("a page that finishes without mapping the link ends the wait with a 404 at once", async () => {
       // The homepage shows the link but its mappings block leaves it out.
       const { site: s, url } = pacedSite(15, {

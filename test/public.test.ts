@@ -66,6 +66,12 @@ describe("bots (--bot-policy cached, the default in production)", () => {
         .some((l) => l.trim() === "Disallow: /"),
     ).toBe(true);
     expect(body).not.toContain("/p-b.html");
+    // Kept between requests, and current after every write and purge.
+    await s.get("/p-b.html", ua(FIREFOX));
+    expect((await s.get("/robots.txt")).body).toContain("Allow: /p-b.html$");
+    // Purged through the store, as `rabbithole purge` does from another process.
+    s.store.purge(["/p-a.html"]);
+    expect((await s.get("/robots.txt")).body).not.toContain("/p-a.html");
     const custom = open({ ops: { robotsTxt: "User-agent: *\nDisallow:\n" } });
     expect((await custom.get("/robots.txt")).body).toBe("User-agent: *\nDisallow:\n");
   });
@@ -127,10 +133,21 @@ describe("limits", () => {
 describe("headers of generated pages", () => {
   test("--csp adds a Content-Security-Policy to generated pages, cached and live", async () => {
     const s = open({ ops: { csp: STRICT_CSP } });
+    const both = `${STRICT_CSP}, ${GENERATED_PAGE_SANDBOX}`;
     const live = await s.get("/");
-    expect(live.res.headers.get("content-security-policy")).toBe(STRICT_CSP);
+    expect(live.res.headers.get("content-security-policy")).toBe(both);
     const cached = await s.get("/");
-    expect(cached.res.headers.get("content-security-policy")).toBe(STRICT_CSP);
+    expect(cached.res.headers.get("content-security-policy")).toBe(both);
+  });
+
+  test("generated pages are sandboxed even with the admin view off: a tab opened before it was turned on", async () => {
+    const s = open();
+    expect((await s.get("/")).res.headers.get("content-security-policy")).toBe(
+      GENERATED_PAGE_SANDBOX,
+    );
+    expect((await s.get("/")).res.headers.get("content-security-policy")).toBe(
+      GENERATED_PAGE_SANDBOX,
+    );
   });
 
   test("with the admin view on, generated pages are sandboxed; the loading page is not", async () => {

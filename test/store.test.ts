@@ -183,7 +183,8 @@ describe("dcz copies (schema 3)", () => {
     openStore(path).close();
     // Roll the file back to what the previous release wrote, with a page in it.
     const db = new Database(path);
-    db.exec(`ALTER TABLE pages DROP COLUMN dcz; ALTER TABLE pages DROP COLUMN dcz_dict;
+    db.exec(`DROP INDEX IF EXISTS pages_depth_key;
+             ALTER TABLE pages DROP COLUMN dcz; ALTER TABLE pages DROP COLUMN dcz_dict;
              PRAGMA user_version = 2`);
     db.exec(`INSERT INTO pages (key, html, etag, prompt, depth, parent, model, input_tokens,
                output_tokens, cache_write_tokens, cache_read_tokens, web_searches, cost_usd,
@@ -208,7 +209,7 @@ describe("dcz copies (schema 3)", () => {
     const check = new Database(path);
     expect(
       (check.query("PRAGMA user_version").get() as { user_version: number }).user_version,
-    ).toBe(3);
+    ).toBe(SCHEMA_VERSION);
     check.close();
   });
 });
@@ -233,5 +234,24 @@ describe("site map", () => {
     ]);
     expect(map[0]?.costUsd).toBeCloseTo(0.5);
     expect(map[1]?.bytes).toBeNull();
+  });
+});
+
+describe("the robots.txt list (schema 4)", () => {
+  test("keys shallowest first from an index, and a version that moves on every write and purge", () => {
+    const store = openStore(tempDb());
+    const v0 = store.pagesVersion();
+    seedPage(store, "/b.html", { depth: 2 });
+    seedPage(store, "/", { depth: 1 });
+    seedPage(store, "/a.html", { depth: 2 });
+    const v1 = store.pagesVersion();
+    expect(v1).not.toBe(v0);
+    expect(store.pageKeysByDepth()).toEqual(["/", "/a.html", "/b.html"]);
+    // Purging the newest row and writing it again reuses its rowid: the purge log still moves.
+    store.purge(["/a.html"]);
+    seedPage(store, "/a.html", { depth: 2 });
+    expect(store.pagesVersion()).not.toBe(v1);
+    expect(store.pagesVersion()).toBe(store.pagesVersion());
+    store.close();
   });
 });

@@ -46,8 +46,9 @@ export interface Reservation {
 
 export type Budget = ReturnType<typeof createBudget>;
 
-/** `readSpent` is the ledger's sum: read afresh for each new generation, so a machine that has
- * just become the primary does not trust the figure it had as a replica. */
+/** `readSpent` is the ledger's sum (plus what it refused to record): read afresh for each new
+ * generation, so a machine that has just become the primary takes the ledger's figure when it
+ * is higher than the one it had as a replica; never a lower one. */
 export function createBudget(limitUsd: number | null, readSpent: () => number) {
   let spent = readSpent();
   let reserved = 0;
@@ -69,7 +70,9 @@ export function createBudget(limitUsd: number | null, readSpent: () => number) {
       return limitUsd !== null && spent >= limitUsd - EPSILON;
     },
     reserve(amount: number): Reservation | null {
-      spent = readSpent();
+      // The ledger, but never less than this process knows it spent: a figure read lower than
+      // the memory floor (a write lost, a file swapped under it) must not free money.
+      spent = Math.max(spent, readSpent());
       if (!fits(amount)) return null;
       reserved += amount;
       let held = amount;

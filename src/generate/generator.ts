@@ -8,8 +8,10 @@ import type { Store } from "../store/store.ts";
 import type { Clock, LlmClient, Logger, Mapping } from "../types.ts";
 import { createBudget, roundCeilingUsd } from "./budget.ts";
 import { budgetNotices } from "./budget-notice.ts";
+import { createCooldown } from "./cooldown.ts";
 import { Fanout } from "./fanout.ts";
 import { createHtmlFilter } from "./html-filter.ts";
+import { createLedger } from "./ledger.ts";
 import {
   type FailureKind,
   type FlightResult,
@@ -36,6 +38,8 @@ export interface GeneratorOptions {
   onGeneration?: (event: GenerationEvent) => void;
   /** After the upstream rejects the API key, how long new generations are refused. */
   authCooldownMs?: number;
+  /** How long a key cools down after its first paid failure (doubling per failure in a row). */
+  failureCooldownMs?: number;
 }
 
 /** A generation under way: one per key, shared by everyone who asks for that key meanwhile. */
@@ -53,8 +57,9 @@ export interface Flight {
 }
 
 export interface Refusal {
-  refused: Exclude<FailureKind, "failed" | "refusal">;
+  refused: FailureKind;
   reason: string;
+  retryAfterSec?: number;
 }
 
 export type Generator = ReturnType<typeof createGenerator>;
@@ -66,7 +71,13 @@ export function createGenerator(opts: GeneratorOptions) {
   // The price new pages reserve at: null when there is no cap to hold them to.
   const cappedPrice = opts.maxCostUsd !== null && !llm.free ? opts.price : null;
   const capped = cappedPrice !== null;
-  const budget = createBudget(capped ? opts.maxCostUsd : null, () => store.spentUsd());
+  const ledger = createLedger(store, logger);
+  const cooldown = createCooldown(clock, opts.failureCooldownMs);
+  // What is spent is the ledger plus what the database refused to record: never less.
+  const budget = createBudget(
+    capped ? opts.maxCostUsd : null,
+    () => store.spentUsd() + ledger.heldUsd(),
+  );
   const webTools = llm.webTools ?? false;
   const notices = budgetNotices(logger, budget, {
     maxCostUsd: opts.maxCostUsd ?? 0,
@@ -86,6 +97,14 @@ export function createGenerator(opts: GeneratorOptions) {
   function refuse(key: string, r: Refusal): Refusal {
     failures.set(key, { kind: r.refused, reason: r.reason });
     return r;
+  }
+
+  /** A key that failed after a paid call waits before the next one; the page says until when. */
+  function coolingRefusal(key: string): Refusal | null {
+    const c = cooldown.explain(key);
+    if (!c) return null;
+    const kind = failures.get(key)?.kind === "refusal" ? "refusal" : "failed";
+    return { refused: kind, ...c };
   }
 
   function settled(m: Mapping, result: FlightResult, event: GenerationEvent): void {
@@ -112,20 +131,44 @@ export function createGenerator(opts: GeneratorOptions) {
       rounds: event.rounds,
       firstTokenMs: event.firstTokenMs,
       totalMs: event.totalMs,
+      ...(event.stored ? {} : { stored: false }),
       ...(result.ok ? {} : { error: event.error?.message ?? result.reason }),
     });
     opts.onGeneration?.(event);
   }
 
+  /** Why a new flight for `m` cannot start, before the budget is asked (it costs nothing). */
+  function precheck(m: Mapping): Refusal | null {
+    // No paid call whose cost could not be recorded: while the database refuses writes (and
+    // the spend it refused is not in it yet), nothing new starts.
+    if (!ledger.flush()) {
+      const reason = "New pages are paused: the site cannot save them right now.";
+      return refuse(m.key, { refused: "unavailable", reason });
+    }
+    const cool = coolingRefusal(m.key);
+    if (cool) return cool;
+    if (clock.now() < blockedUntil) {
+      const reason = "New pages cannot be written right now; please try again later.";
+      return refuse(m.key, { refused: "unavailable", reason });
+    }
+    return null;
+  }
+
   return {
+    /** What start() would refuse `m` with, without starting or reserving anything (HEAD). */
+    wouldRefuse(m: Mapping): Refusal | null {
+      const refused = precheck(m);
+      if (refused || !cappedPrice) return refused;
+      const left = budget.leftUsd();
+      if (left === null || firstCallCeiling(m, cappedPrice) <= left) return null;
+      return { refused: "budget", reason: "The budget is spent." };
+    },
     /** The flight for `key`, joining one under way or starting one, or why it cannot start. */
     start(m: Mapping): Flight | Refusal {
       const existing = flights.get(m.key);
       if (existing) return existing;
-      if (clock.now() < blockedUntil) {
-        const reason = "New pages cannot be written right now; please try again later.";
-        return refuse(m.key, { refused: "unavailable", reason });
-      }
+      const refused = precheck(m);
+      if (refused) return refused;
       let reservation = null;
       if (cappedPrice) {
         const first = firstCallCeiling(m, cappedPrice);
@@ -140,11 +183,16 @@ export function createGenerator(opts: GeneratorOptions) {
       const fanout = new Fanout();
       const filter = createHtmlFilter();
       const abort = new AbortController();
-      const ctx = { ...opts, llm, store, clock };
+      const ctx = { ...opts, llm, store, clock, ledger };
       const done = runGeneration(ctx, m, { fanout, filter, signal: abort.signal, reservation })
         .then(({ result, event }) => {
           settled(m, result, event);
-          return result;
+          if (result.ok) cooldown.succeeded(m.key);
+          if (result.ok || (result.kind !== "failed" && result.kind !== "refusal")) return result;
+          cooldown.failed(m.key);
+          const cool = coolingRefusal(m.key);
+          const reason = cool ? `${result.reason} ${cool.reason}` : result.reason;
+          return { ...result, reason, retryAfterSec: cool?.retryAfterSec };
         })
         .catch((err: unknown): FlightResult => {
           // Storing failed (disk full, demoted to replica): nothing cached, the server lives on.
@@ -177,6 +225,13 @@ export function createGenerator(opts: GeneratorOptions) {
     linkingTo: (path: string) =>
       [...flights.values()].filter((f) => f.mayLink && f.html().includes(path)),
     lastFailure: (key: string) => failures.get(key),
+    /** When a key that failed may be tried again, or null if it may now. */
+    coolingUntil: (key: string) => cooldown.cooling(key)?.until ?? null,
+    /** A purge asks for a fresh page: it no longer waits out an old failure. */
+    forgetFailure: (key: string) => {
+      failures.delete(key);
+      cooldown.succeeded(key);
+    },
     budget,
     budgetSpent: () => budget.exhausted(),
     spentUsd: () => budget.spentUsd,
@@ -187,8 +242,18 @@ export function createGenerator(opts: GeneratorOptions) {
     abortAll: () => {
       for (const f of flights.values()) f.abort.abort(new Error("server stopping"));
     },
-    /** Resolves when every generation under way has settled (for a graceful stop). */
-    drain: () => Promise.all([...flights.values()].map((f) => f.done)).then(() => undefined),
+    /** Resolves when every generation under way has settled (for a graceful stop), and the
+     * spend the database refused so far has had one more chance to be recorded. */
+    drain: () =>
+      Promise.all([...flights.values()].map((f) => f.done)).then(() => {
+        if (!ledger.flush()) {
+          logger.error("stopping with spend the database never recorded", {
+            costUsd: ledger.heldUsd(),
+          });
+        }
+      }),
+    /** Spend paid for that the database has not recorded yet (it refused the write). */
+    unrecordedUsd: () => ledger.heldUsd(),
   };
 }
 

@@ -12,9 +12,12 @@ import { type Reservation, roundCeilingUsd } from "./budget.ts";
 import { encodePage } from "./encode.ts";
 import type { Fanout } from "./fanout.ts";
 import type { createHtmlFilter } from "./html-filter.ts";
+import type { Ledger } from "./ledger.ts";
 
 export type FailureKind = "failed" | "refusal" | "budget" | "unavailable";
-export type FlightResult = { ok: true } | { ok: false; kind: FailureKind; reason: string };
+export type FlightResult =
+  | { ok: true }
+  | { ok: false; kind: FailureKind; reason: string; retryAfterSec?: number };
 
 /** What one generation did, for logs and metrics. */
 export interface GenerationEvent {
@@ -27,10 +30,14 @@ export interface GenerationEvent {
   firstTokenMs: number | null;
   totalMs: number;
   error: UpstreamError | null;
+  /** False when the database refused the ledger row (it is held in memory until it accepts). */
+  stored: boolean;
 }
 
 export interface RunContext {
   store: Store;
+  /** Where attempts are written, or held when the database refuses. */
+  ledger: Ledger;
   llm: LlmClient;
   clock: Clock;
   price: Price | null;
@@ -67,12 +74,12 @@ export async function runGeneration(
   ): GenerationEvent => {
     const attempt = attemptOf(usage, rounds, outcome, reason);
     sinks.reservation?.settle(attempt.costUsd);
-    if (save) save(attempt);
-    else store.recordAttempt(attempt);
+    const stored = ctx.ledger.write(attempt, save);
     return {
       key: m.key,
       model: llm.model,
-      outcome,
+      outcome: stored ? outcome : "error",
+      stored,
       usage,
       costUsd: attempt.costUsd,
       rounds,
@@ -98,11 +105,19 @@ export async function runGeneration(
     durationMs: clock.now() - startedAt,
   });
 
+  // Set when a round is refused because the database refuses writes (see beforeRound).
+  let paused = false;
   try {
     const res = await llm.generate({
       ...pageRequest(m, ctx.depthLimit, ctx.maxTokens),
       signal: sinks.signal,
-      beforeRound: (round, bytes) => coverRound(ctx, sinks.reservation, round, bytes),
+      // Before every paid call, not only the first: while the database refuses writes (another
+      // page's ledger row is held in memory), no further call is made, continuations included.
+      beforeRound: (round, bytes) => {
+        if (ctx.ledger.flush()) return coverRound(ctx, sinks.reservation, round, bytes);
+        paused = true;
+        return "the database refuses writes: no further paid call until it accepts them";
+      },
       onText: (delta) => {
         firstTokenAt ??= clock.now();
         sinks.fanout.push(sinks.filter.push(delta));
@@ -149,13 +164,22 @@ export async function runGeneration(
         attempt,
       ),
     );
+    if (!event.stored) {
+      const reason = "The page was written but could not be stored; please try again later.";
+      return { result: { ok: false, kind: "unavailable", reason }, event };
+    }
     return { result: { ok: true }, event };
   } catch (err) {
     const up = err instanceof UpstreamError ? err : null;
     const message = err instanceof Error ? err.message : String(err);
     const event = finish(up?.usage ?? { ...ZERO_USAGE }, up?.rounds ?? 1, "error", up, message);
-    const result: FlightResult =
-      up?.kind === "budget"
+    const result: FlightResult = paused
+      ? {
+          ok: false,
+          kind: "unavailable",
+          reason: "New pages are paused: the site cannot save them right now.",
+        }
+      : up?.kind === "budget"
         ? { ok: false, kind: "budget", reason: "The site's budget cannot cover this page." }
         : { ok: false, kind: "failed", reason: "The page could not be written just now." };
     return { result, event };

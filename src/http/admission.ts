@@ -6,6 +6,7 @@ import { type Flight, type Generator, isRefusal } from "../generate/generator.ts
 import type { Mapping } from "../types.ts";
 import { type BotPolicy, botUncachedResponse, isBot } from "./bots.ts";
 import { failureResponse } from "./failure.ts";
+import { isNavigation, notNavigationResponse } from "./intent.ts";
 import {
   busyResponse,
   clientIp,
@@ -21,6 +22,8 @@ export interface AdmissionPolicy {
   gate: Gate | null;
   /** Behind Fly's proxy: take the client's address from Fly-Client-IP. */
   trustFly: boolean;
+  /** False only in tests that drive the app without browser headers; on by default. */
+  navigationOnly?: boolean;
 }
 
 /** What Bun.serve offers for a request: the client's socket address. */
@@ -41,11 +44,12 @@ export async function admit(
   m: Mapping | null,
   peer?: PeerInfo,
 ): Promise<Admitted> {
-  const bot = policy.botPolicy !== "allow" && isBot(req.headers.get("user-agent"));
   // Bots never spend money: not even by joining (they would hold a stream open for minutes).
-  if (bot) return { response: botUncachedResponse(), outcome: "refused" };
+  if (isRefusedBot(policy, req)) return { response: botUncachedResponse(), outcome: "refused" };
   const joining = generator.get(key);
   if (joining || !m) return joined(joining);
+  const refused = refusedBeforeSpending(policy, req);
+  if (refused) return { response: refused, outcome: "refused" };
 
   if (policy.limiter) {
     const ip = clientIp(req, peer?.requestIP?.(req)?.address ?? null, policy.trustFly);
@@ -63,7 +67,12 @@ export async function admit(
   const started = generator.start(m);
   if (isRefusal(started)) {
     release?.();
-    const r = { ok: false as const, kind: started.refused, reason: started.reason };
+    const r = {
+      ok: false as const,
+      kind: started.refused,
+      reason: started.reason,
+      retryAfterSec: started.retryAfterSec,
+    };
     return { response: failureResponse(m.key, r), outcome: "refused" };
   }
   // The slot is held until the generation ends, not the response: visitors may leave early.
@@ -74,4 +83,25 @@ export async function admit(
 function joined(flight: Flight | undefined): Admitted {
   if (!flight) throw new Error("admit: neither a flight to join nor a mapping to start");
   return { flight, outcome: "joined" };
+}
+
+export function isRefusedBot(policy: AdmissionPolicy, req: Request): boolean {
+  return policy.botPolicy !== "allow" && isBot(req.headers.get("user-agent"));
+}
+
+/** Why this request may not start a new page whatever the limits say, or null. */
+function refusedBeforeSpending(policy: AdmissionPolicy, req: Request): Response | null {
+  if (isRefusedBot(policy, req)) return botUncachedResponse();
+  if (policy.navigationOnly !== false && !isNavigation(req.headers)) return notNavigationResponse();
+  return null;
+}
+
+/** HEAD on a page not written yet: the refusal GET would get from who is asking, or null. */
+export function headRefusal(
+  policy: AdmissionPolicy,
+  req: Request,
+  joining: boolean,
+): Response | null {
+  if (isRefusedBot(policy, req)) return botUncachedResponse();
+  return joining ? null : refusedBeforeSpending(policy, req);
 }

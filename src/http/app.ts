@@ -11,9 +11,10 @@ import { observe } from "./access.ts";
 import { createAdmin, GENERATED_PAGE_SANDBOX } from "./admin/index.ts";
 import type { PeerInfo } from "./admission.ts";
 import { botForbiddenResponse, isBot, robotsResponse, robotsTxt } from "./bots.ts";
+import { createClickAhead } from "./click-ahead.ts";
 import { DICTIONARY_CACHE_CONTROL, USE_AS_DICTIONARY } from "./dictionary.ts";
 import { errorResponse } from "./errors.ts";
-import { createGate, createRateLimiter } from "./limits.ts";
+import { clientIp, createGate, createRateLimiter } from "./limits.ts";
 import { streamFailureNotice } from "./notice.ts";
 import { createPageCache } from "./page-cache.ts";
 import { type PageContext, type RequestInfo, servePage } from "./page-route.ts";
@@ -36,12 +37,12 @@ export interface AppDeps {
   config: Pick<Config, "depthLimit" | "maxTokens" | "maxCostUsd" | "loadingPage" | "notFoundHtml">;
   clock?: Clock;
   logger: Logger;
-  /** Bound on waiting for a page that links to an unmapped key (default 120 s). */
+  /** Bound on waiting for a page that links to an unmapped key (default 60 s). */
   clickAheadMs?: number;
   /** Who may write (LiteFS); a standalone primary by default. */
   cluster?: Cluster;
   /** Generator options beyond the config: the auth cooldown, a generation listener. */
-  generation?: Pick<GeneratorOptions, "authCooldownMs" | "onGeneration">;
+  generation?: Pick<GeneratorOptions, "authCooldownMs" | "onGeneration" | "failureCooldownMs">;
   ops?: Partial<AppOps>;
   metrics?: RabbitholeMetrics;
   /** RABBITHOLE_ADMIN_TOKEN: turns on the admin view under /__admin for its holders. */
@@ -73,7 +74,7 @@ export function createApp(deps: AppDeps) {
     ...deps.generation,
   });
   const botPolicy = ops.botPolicy ?? "allow";
-  const headers = pageHeaders(ops.csp ?? null, Boolean(deps.adminToken));
+  const headers = pageHeaders(ops.csp ?? null);
   const pages = createPageCache({
     store: deps.store,
     maxBytes: (deps.cacheMb ?? 32) * 2 ** 20,
@@ -91,6 +92,7 @@ export function createApp(deps: AppDeps) {
     purge(keys) {
       const purged = deps.store.purge(keys);
       for (const key of purged) pages.evict(key);
+      for (const key of keys) generator.forgetFailure(key);
       return purged;
     },
   };
@@ -100,7 +102,9 @@ export function createApp(deps: AppDeps) {
     logger: deps.logger,
     clock,
     generator,
-    clickAheadMs: deps.clickAheadMs ?? 120_000,
+    // A linking page takes under a minute to write (bench: live pages); long enough for it.
+    clickAheadMs: deps.clickAheadMs ?? 60_000,
+    clickAhead: createClickAhead(generator, clock),
     cluster: deps.cluster ?? standalone,
     admission: {
       botPolicy,
@@ -136,7 +140,10 @@ export function createApp(deps: AppDeps) {
     info: RequestInfo,
     server?: ServerHooks,
   ): Response | Promise<Response> {
-    if (admin && (path === "/__admin" || path.startsWith("/__admin/"))) return admin(req, path);
+    if (admin && (path === "/__admin" || path.startsWith("/__admin/"))) {
+      const ip = clientIp(req, server?.requestIP?.(req)?.address ?? null, ctx.admission.trustFly);
+      return admin(req, path, ip);
+    }
     if (req.method !== "GET" && req.method !== "HEAD") {
       return htmlResponse(methodNotAllowedPage(), 405, { allow: "GET, HEAD" });
     }
@@ -148,7 +155,7 @@ export function createApp(deps: AppDeps) {
     }
     // Before any page lookup: the model may well have written a page called robots.txt.
     if (path === "/robots.txt") return robots();
-    if (path.startsWith("/__")) return serveSystem(ctx, req, path, server);
+    if (path.startsWith("/__")) return serveSystem(ctx, req, path);
     return servePage(ctx, req, normalizeKey(path), info, server);
   }
 
@@ -164,14 +171,25 @@ export function createApp(deps: AppDeps) {
     info: RequestInfo,
     started: number,
     res: Response,
-  ): Response {
+  ): Response | Promise<Response> {
     observe(deps.logger, deps.metrics, req, path, res, info.outcome, performance.now() - started);
     return req.method === "HEAD" && res.body ? withoutBody(res) : res;
   }
 
+  // Built when the written pages change, never per request: rebuilding on every request was a
+  // table scan of HTML and compressed copies (~170 ms at 30,000 pages; bench/robots.ts).
+  // Kept as bytes (a Blob is sent without a copy): up to 450 KB, not re-encoded per request.
+  let robotsCache: { version: string; body: Blob } | null = null;
   function robots(): Response {
-    const pages = botPolicy === "cached" ? shallowestFirst(deps.store) : undefined;
-    return robotsResponse(robotsTxt({ custom: ops.robotsTxt ?? null, policy: botPolicy, pages }));
+    const custom = ops.robotsTxt ?? null;
+    const fixed = botPolicy !== "cached" || custom !== null;
+    const version = fixed ? "fixed" : deps.store.pagesVersion();
+    if (robotsCache?.version !== version) {
+      const pages = fixed ? undefined : deps.store.pageKeysByDepth();
+      const text = robotsTxt({ custom, policy: botPolicy, pages });
+      robotsCache = { version, body: new Blob([text]) };
+    }
+    return robotsResponse(robotsCache.body);
   }
 
   return {
@@ -201,23 +219,17 @@ export function createApp(deps: AppDeps) {
 }
 
 /**
- * The headers of every generated page, built once. With the admin view on, generated pages run
- * sandboxed in an opaque origin: their scripts could otherwise use the operator's session.
+ * The headers of every generated page, built once. Generated pages always run sandboxed in an
+ * opaque origin: their scripts could otherwise use the operator's admin session. Always, not
+ * only while the admin view is on: a tab opened before the operator turned it on keeps running
+ * in the site's origin and could take over the session once the operator signs in (issue 12).
  * Two policies in one header (comma-separated) are both enforced.
  */
-function pageHeaders(csp: string | null, admin: boolean): Record<string, string> {
-  const policies = [csp, admin ? GENERATED_PAGE_SANDBOX : null].filter((p) => p !== null);
+function pageHeaders(csp: string | null): Record<string, string> {
+  const policies = [csp, GENERATED_PAGE_SANDBOX].filter((p) => p !== null);
   return {
     "content-type": "text/html; charset=utf-8",
     "cache-control": "no-cache",
     ...(policies.length > 0 ? { "content-security-policy": policies.join(", ") } : {}),
   };
-}
-
-/** Crawlers read robots.txt top down and may stop early: the site's upper levels first. */
-function shallowestFirst(store: Store): string[] {
-  return store
-    .listPages()
-    .sort((a, b) => a.depth - b.depth || (a.key < b.key ? -1 : 1))
-    .map((p) => p.key);
 }

@@ -10,6 +10,10 @@ export function budgetResponse(): Response {
 
 export function failureResponse(key: string, r: Exclude<FlightResult, { ok: true }>): Response {
   if (r.kind === "budget") return budgetResponse();
-  const page = r.kind === "refusal" ? refusalPage(key) : failurePage(key, r.reason);
-  return htmlResponse(page, 503, { "retry-after": r.kind === "unavailable" ? "60" : "5" });
+  const page =
+    r.kind === "refusal"
+      ? refusalPage(key, r.retryAfterSec ? r.reason : undefined)
+      : failurePage(key, r.reason);
+  const wait = r.retryAfterSec ?? (r.kind === "unavailable" ? 60 : 5);
+  return htmlResponse(page, 503, { "retry-after": String(wait) });
 }

@@ -106,15 +106,21 @@ export function clientIp(req: Request, remoteAddress: string | null, trustFly: b
 
 /**
  * The key to rate-limit an address by. IPv4-mapped IPv6 ("::ffff:1.2.3.4", as a dual-stack
- * socket reports IPv4 peers) is the IPv4 address. Other IPv6 addresses count by their /64: a
- * single subscriber is routinely given a whole /64 and can pick any address in it.
+ * socket reports IPv4 peers) is the IPv4 address. Other IPv6 addresses count by their /56.
+ * A /64 was too narrow: one holder of a /48 had 65,536 buckets (issue 12). /56 is what most
+ * ISPs delegate to one home (RIPE-690 recommends /48 or /56 per end site), so a subscriber
+ * gets one bucket however its routers number their /64s; a whole /48 gets 256, each still
+ * under --rate-limit, behind --max-concurrent and the budget. Keying by /48 instead would put
+ * up to 256 households of one ISP pool behind one limit, and they would refuse each other.
  */
 export function limitKey(ip: string): string {
   const mapped = /^::ffff:(\d{1,3}(?:\.\d{1,3}){3})$/i.exec(ip);
   if (mapped) return mapped[1] as string;
   if (!ip.includes(":")) return ip;
   const groups = expandIpv6(ip);
-  return groups ? `${groups.slice(0, 4).join(":")}::/64` : ip;
+  if (!groups) return ip;
+  const fourth = (Number.parseInt(groups[3] as string, 16) & 0xff00).toString(16);
+  return `${groups.slice(0, 3).join(":")}:${fourth}::/56`;
 }
 
 function expandIpv6(ip: string): string[] | null {

@@ -62,6 +62,9 @@ function poll() {
       return res.json().then(function (b) { fail(b && b.state); }, function () { fail(); });
     }
     if (res.status !== 202) return offline();
+    res.json().then(function (b) {
+      if (b && b.state === "pending" && !done) { done = true; location.reload(); }
+    }, function () {});
     failures = 0;
     $("note").hidden = true;
     schedule(1000);

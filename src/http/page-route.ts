@@ -3,10 +3,12 @@ import type { Flight, Generator } from "../generate/generator.ts";
 import type { RequestOutcome } from "../metrics.ts";
 import type { Store } from "../store/store.ts";
 import type { Mapping } from "../types.ts";
-import { type AdmissionPolicy, admit } from "./admission.ts";
+import { type AdmissionPolicy, admit, headRefusal } from "./admission.ts";
 import type { AppDeps, ServerHooks } from "./app.ts";
+import type { ClickAhead } from "./click-ahead.ts";
 import { offeredDictionary } from "./dictionary.ts";
 import { failureResponse } from "./failure.ts";
+import { clientIp } from "./limits.ts";
 import { bestEncoding, type PageCache } from "./page-cache.ts";
 import { loadingPage, notFoundPage } from "./pages.ts";
 import { htmlResponse } from "./respond.ts";
@@ -18,6 +20,7 @@ export interface PageContext {
   config: AppDeps["config"];
   /** How long a click on a link not mapped yet may wait for the page that is writing it. */
   clickAheadMs: number;
+  clickAhead: ClickAhead;
   clock: { now(): number };
   admission: AdmissionPolicy;
   /** Headers of every generated page (content type, caching, CSP), built once. */
@@ -67,7 +70,8 @@ async function serveUncached(
   const mapping = flight ? null : generatable(ctx, key);
   if (!flight && !mapping) {
     server?.timeout(req, 0);
-    if (await linkWritten(ctx, key, deadline)) {
+    const ip = clientIp(req, server?.requestIP?.(req)?.address ?? null, ctx.admission.trustFly);
+    if (await ctx.clickAhead.wait(req, key, ip, deadline)) {
       return servePage(ctx, req, key, info, server, deadline);
     }
     info.outcome = "not_found";
@@ -76,7 +80,7 @@ async function serveUncached(
   // HEAD answers at once and never spends money on a page nobody has asked to read yet.
   if (req.method === "HEAD") {
     info.outcome = flight ? "joined" : "refused";
-    return htmlResponse(null, 200);
+    return headOfUncached(ctx, req, flight, mapping);
   }
   // From here the response may wait on the gate's queue or the first token, either of which
   // can outlast Bun's idle timeout (10 s, checked in 4 s ticks) and reset the connection.
@@ -86,6 +90,31 @@ async function serveUncached(
   if ("response" in admitted) return admitted.response;
   if (ctx.config.loadingPage) return htmlResponse(loadingPage(key), 202);
   return liveResponse(ctx, req, admitted.flight);
+}
+
+/**
+ * HEAD of a page not written yet: the status and headers GET would get from every check that
+ * costs nothing (crawler, navigation, cool-down, a paused database, the budget); the rate
+ * limit is not asked, since asking takes a token.
+ */
+function headOfUncached(
+  ctx: PageContext,
+  req: Request,
+  flight: Flight | null,
+  mapping: Mapping | null,
+): Response {
+  const refused = headRefusal(ctx.admission, req, flight !== null);
+  if (refused) return refused;
+  const blocked = !flight && mapping ? ctx.generator.wouldRefuse(mapping) : null;
+  if (blocked) {
+    const { refused: kind, ...rest } = blocked;
+    return failureResponse(mapping?.key ?? "", { ok: false, kind, ...rest });
+  }
+  if (ctx.config.loadingPage)
+    return htmlResponse(loadingPage(mapping?.key ?? flight?.key ?? ""), 202);
+  return new Response(null, {
+    headers: { ...ctx.pageHeaders, "cache-control": "no-store", "x-rabbithole": "live" },
+  });
 }
 
 /** The cached page in the best encoding the client accepts, with the dictionary it holds. */
@@ -103,28 +132,6 @@ function cachedPage(ctx: PageContext, req: Request, key: string) {
 export function generatable(ctx: PageContext, key: string): Mapping | null {
   const m = ctx.store.getMapping(key);
   return m && m.depth <= ctx.config.depthLimit ? m : null;
-}
-
-/**
- * A live page shows its links before its mappings exist, so a visitor can click one that is not
- * mapped yet. When a page being written already links to `key`, wait (bounded) for it to finish;
- * true when it did, and the request should be decided again.
- */
-async function linkWritten(ctx: PageContext, key: string, deadline: number): Promise<boolean> {
-  const name = key.slice(key.lastIndexOf("/", key.length - 2) + 1) || key;
-  const linking = ctx.generator.linkingTo(name);
-  const left = deadline - ctx.clock.now();
-  if (linking.length === 0 || left <= 0) return false;
-  let timer: Timer | undefined;
-  const timeout = new Promise<false>((resolve) => {
-    timer = setTimeout(() => resolve(false), left);
-  });
-  const finished = Promise.race(linking.map((f) => f.done.then(() => true as const)));
-  try {
-    return await Promise.race([finished, timeout]);
-  } finally {
-    clearTimeout(timer);
-  }
 }
 
 function notFound(ctx: PageContext, key: string): Response {

@@ -59,12 +59,13 @@ export function failurePage(key: string, reason: string): string {
   });
 }
 
-export function refusalPage(key: string): string {
+export function refusalPage(key: string, detail?: string): string {
   return statusPage({
     eyebrow: "Declined",
     title: "This page was not written",
     lead: `The writer declined to write <code>${escapeHtml(key)}</code>. Nothing was saved;
  you can ask again, or return to the pages that exist.`,
+    ...(detail ? { detail } : {}),
     actions: retryLink(key, "Try again"),
   });
 }

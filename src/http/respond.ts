@@ -24,9 +24,16 @@ export function jsonResponse(
   });
 }
 
-/** HEAD gets the same status and headers as GET, without the body. */
-export function withoutBody(res: Response): Response {
-  return new Response(null, { status: res.status, headers: res.headers });
+/**
+ * HEAD gets the same status and headers as GET, without the body: its Content-Length is the
+ * size GET would send (a bodiless Response would say 0). HEAD never streams a page being
+ * written, so the body is whole and small.
+ */
+export async function withoutBody(res: Response): Promise<Response> {
+  const size = (await res.arrayBuffer()).byteLength;
+  const headers = new Headers(res.headers);
+  headers.set("content-length", String(size));
+  return new Response(null, { status: res.status, headers });
 }
 
 /**

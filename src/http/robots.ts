@@ -86,7 +86,7 @@ function lines(ls: string[]): string {
 }
 
 /** robots.txt as served: plain text, briefly cacheable (crawlers keep their own copy anyway). */
-export function robotsResponse(text: string): Response {
+export function robotsResponse(text: string | Blob): Response {
   return new Response(text, {
     status: 200,
     headers: { "content-type": "text/plain; charset=utf-8", "cache-control": "max-age=300" },

@@ -70,6 +70,8 @@ export function openRoleAwareStore(path: string, cluster: Cluster, opts: OpenOpt
     getMapping: (key) => reader()?.getMapping(key) ?? null,
     spentUsd: () => reader()?.spentUsd() ?? 0,
     listPages: () => reader()?.listPages() ?? [],
+    pageKeysByDepth: () => reader()?.pageKeysByDepth() ?? [],
+    pagesVersion: () => reader()?.pagesVersion() ?? "0:0",
     purgesAfter: (id) => reader()?.purgesAfter(id) ?? [],
     lastPurgeId: () => reader()?.lastPurgeId() ?? 0,
     siteMap: () => reader()?.siteMap() ?? [],

@@ -54,6 +54,9 @@ const MIGRATIONS: string[] = [
   // homepage it needs: a regenerated homepage has another hash, and the copy stops matching.
   `ALTER TABLE pages ADD COLUMN dcz BLOB;
    ALTER TABLE pages ADD COLUMN dcz_dict TEXT;`,
+  // robots.txt lists the written pages shallowest first: an index that holds the whole answer,
+  // so building it never reads a page's HTML (a table scan took ~170 ms at 30,000 pages).
+  `CREATE INDEX IF NOT EXISTS pages_depth_key ON pages (depth, key);`,
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;

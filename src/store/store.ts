@@ -43,6 +43,10 @@ export interface Store {
   recordAttempt(attempt: Attempt): void;
   spentUsd(): number;
   listPages(): PageSummary[];
+  /** Keys of the written pages, shallowest first, from an index (no page bytes are read). */
+  pageKeysByDepth(): string[];
+  /** Changes whenever a page is written or purged: two indexed reads, cheap per request. */
+  pagesVersion(): string;
   /** Every mapped key with whether it is generated yet: the tree of the site and its frontier. */
   siteMap(): SiteNode[];
   stats(): Stats;
@@ -206,6 +210,21 @@ function sqliteStore(path: string, db: Database, readonly: boolean, now: () => n
              cost_usd AS costUsd, created_at AS createdAt FROM pages ORDER BY key`,
         )
         .all() as PageSummary[],
+    pageKeysByDepth: () =>
+      (
+        db.query("SELECT key FROM pages INDEXED BY pages_depth_key ORDER BY depth, key").all() as {
+          key: string;
+        }[]
+      ).map((r) => r.key),
+    pagesVersion: () => {
+      const row = db
+        .query(
+          `SELECT (SELECT coalesce(max(rowid), 0) FROM pages) AS page,
+             (SELECT coalesce(max(id), 0) FROM purges) AS purge`,
+        )
+        .get() as { page: number; purge: number };
+      return `${row.page}:${row.purge}`;
+    },
     siteMap: () =>
       (
         db

@@ -19,6 +19,7 @@ import {
   type Sessions,
   sessionCookie,
 } from "./session.ts";
+import { createSignInThrottle, type SignInThrottle } from "./throttle.ts";
 import { flashFrom, loginPage } from "./views.ts";
 
 export interface AdminDeps {
@@ -47,14 +48,18 @@ const ACTIONS: Record<string, ActionName> = {
   "/__admin/regenerate": "regenerate",
 };
 
-export function createAdmin(deps: AdminDeps): (req: Request, path: string) => Promise<Response> {
+/** The client's address as the app resolved it (socket, or Fly-Client-IP behind Fly). */
+export type AdminHandler = (req: Request, path: string, ip?: string) => Promise<Response>;
+
+export function createAdmin(deps: AdminDeps): AdminHandler {
   // An empty token (RABBITHOLE_ADMIN_TOKEN= in an env file) means off, never "anyone".
   const sessions = deps.token ? createSessions(deps.token) : null;
-  return async (req, path) => {
+  const throttle = createSignInThrottle(deps.clock, deps.logger);
+  return async (req, path, ip = "unknown") => {
     let res: Response;
     try {
       res = sessions
-        ? await route(deps, sessions, req, path)
+        ? await route({ ...deps, throttle, ip }, sessions, req, path)
         : problem(404, "Not found", "There is no such page.");
     } catch (err) {
       if (!(err instanceof HttpError)) {
@@ -73,8 +78,10 @@ export function createAdmin(deps: AdminDeps): (req: Request, path: string) => Pr
   };
 }
 
+type RouteDeps = AdminDeps & { throttle: SignInThrottle; ip: string };
+
 async function route(
-  deps: AdminDeps,
+  deps: RouteDeps,
   sessions: Sessions,
   req: Request,
   path: string,
@@ -97,7 +104,10 @@ async function route(
     if (site) return refuse(deps, path, `it came from another site (${site})`);
     const form = await readForm(req);
     if (!csrfOk(sessions, auth, form)) return refuse(deps, path, "its form token is wrong");
-    if (!action) return seeOther("/__admin/login", { "set-cookie": sessionCookie(req, null) });
+    if (!action) {
+      if (auth.via === "cookie") sessions.revoke(auth.cookie, deps.clock.now());
+      return seeOther("/__admin/login", { "set-cookie": sessionCookie(req, null) });
+    }
     return runAction(deps, req, action, form);
   }
   if (path !== "/__admin" && path !== "/__admin/" && path !== "/__admin/status.json") {
@@ -111,11 +121,12 @@ async function route(
   return html(renderDashboard(deps, req, csrf));
 }
 
-function authenticate(deps: AdminDeps, sessions: Sessions, req: Request): Auth | null {
+function authenticate(deps: RouteDeps, sessions: Sessions, req: Request): Auth | null {
   const bearer = bearerToken(req);
   if (bearer !== null) {
+    if (deps.throttle.waitSec(deps.ip) > 0) return null;
     if (sessions.checkToken(bearer)) return { via: "bearer" };
-    warnWrongToken(deps, req, "bearer");
+    deps.throttle.wrong(deps.ip, "bearer");
     return null;
   }
   const cookie = readCookie(req, COOKIE);
@@ -135,27 +146,23 @@ function showLogin(deps: AdminDeps, sessions: Sessions, req: Request): Response 
   return html(loginPage(null));
 }
 
-async function login(deps: AdminDeps, sessions: Sessions, req: Request): Promise<Response> {
+async function login(deps: RouteDeps, sessions: Sessions, req: Request): Promise<Response> {
   // Login CSRF: another site must not sign a visitor in (there is no session to bind yet).
   const site = crossSite(req);
   if (site) return problem(403, "Refused", `Sign in from this site's own form (${site}).`);
+  const wait = deps.throttle.waitSec(deps.ip);
+  if (wait > 0) {
+    const page = loginPage(`Too many wrong tokens from your address: try again in ${wait} s.`);
+    return html(page, 429, { "retry-after": String(wait) });
+  }
   const form = await readForm(req);
   if (!sessions.checkToken(form.get("token") ?? "")) {
-    warnWrongToken(deps, req, "form");
+    deps.throttle.wrong(deps.ip, "form");
     return html(loginPage("That is not the admin token."), 401);
   }
-  deps.logger.info("admin signed in", { ip: clientIp(req) });
+  deps.logger.info("admin signed in", { ip: deps.ip });
   const cookie = sessionCookie(req, sessions.issue(deps.clock.now()));
   return seeOther("/__admin", { "set-cookie": cookie });
-}
-
-function warnWrongToken(deps: AdminDeps, req: Request, via: string): void {
-  // Never the token itself: a near miss in a log is most of a secret.
-  deps.logger.warn("admin sign-in refused: wrong token", { via, ip: clientIp(req) });
-}
-
-function clientIp(req: Request): string | undefined {
-  return req.headers.get("fly-client-ip") ?? undefined;
 }
 
 function refuse(deps: AdminDeps, path: string, reason: string): Response {

@@ -21,6 +21,8 @@ export interface Sessions {
   /** The CSRF token of a session: only a page that could read the dashboard knows it. */
   csrf(cookie: string): string;
   checkCsrf(cookie: string, given: string): boolean;
+  /** Signing out: this session is refused from now on, though its cookie is still signed. */
+  revoke(cookie: string, nowMs: number): void;
 }
 
 const sha256 = (text: string) => createHash("sha256").update(text).digest();
@@ -34,6 +36,10 @@ export function createSessions(token: string): Sessions {
   // A key for signing, not the token itself: nothing we hand out is computed from it directly.
   const key = createHmac("sha256", token).update("rabbithole admin session key").digest();
   const sign = (text: string) => createHmac("sha256", key).update(text).digest("base64url");
+  // Revoked sessions until they would have expired anyway: at most one per sign-out in the
+  // last SESSION_SECONDS. In memory: a restart forgets them, as it forgets nothing else that
+  // matters (rotate the token to sign every session out for good, everywhere).
+  const revoked = new Map<string, number>();
 
   return {
     checkToken: (given) => sameBytes(sha256(given), tokenDigest),
@@ -48,7 +54,12 @@ export function createSessions(token: string): Sessions {
       if (!m) return false;
       const [, payload = "", expiry = "0", mac = ""] = m;
       if (!sameBytes(Buffer.from(mac), Buffer.from(sign(payload)))) return false;
-      return Number(expiry) * 1000 > nowMs;
+      return Number(expiry) * 1000 > nowMs && !revoked.has(payload);
+    },
+    revoke(cookie, nowMs) {
+      for (const [p, until] of revoked) if (until <= nowMs) revoked.delete(p);
+      const m = /^(v1\.(\d{1,12})\.[A-Za-z0-9_-]{16})\./.exec(cookie);
+      if (m) revoked.set(m[1] as string, Number(m[2]) * 1000);
     },
     csrf: (cookie) => sign(`csrf.${cookie}`),
     checkCsrf: (cookie, given) =>
