@@ -3,7 +3,7 @@
 // between two machines on one host is substituted; every other key is the deployed one, so a
 // key LiteFS rejects fails here too. Used by the cluster tests and `bun run cluster`.
 
-import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { mkdirSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 
 export const SHIPPED_CONFIG = join(import.meta.dir, "../etc/litefs.yml");
@@ -139,11 +139,16 @@ export async function startNode(
   }
 }
 
-/** Pids of the processes LiteFS started (the rabbithole server), from /proc. */
+/** Pids of the processes LiteFS started (the rabbithole server), from /proc. Go forks from
+ * any of its threads, and each thread lists only its own children. */
 export function childPids(pid: number): number[] {
   try {
-    const tasks = readFileSync(`/proc/${pid}/task/${pid}/children`, "utf8");
-    return tasks.split(/\s+/).filter(Boolean).map(Number);
+    return readdirSync(`/proc/${pid}/task`).flatMap((task) =>
+      readFileSync(`/proc/${pid}/task/${task}/children`, "utf8")
+        .split(/\s+/)
+        .filter(Boolean)
+        .map(Number),
+    );
   } catch {
     return [];
   }
