@@ -27,46 +27,52 @@ export interface NodeSpec {
   primaryHttpPort: number;
   /** The rabbithole binary (or a command line) in place of /usr/local/bin/rabbithole. */
   bin: string;
+  /** Keep the shipped (Consul) lease block instead of the static one: to check its keys. */
+  shippedLease?: boolean;
 }
 
-type Yaml = Record<string, unknown>;
-type ExecEntry = { cmd: string; "if-candidate"?: boolean };
-
-function replaceOnce(text: string, from: string | RegExp, to: string, what: string): string {
-  const out = text.replace(from, to);
-  if (out === text) throw new Error(`etc/litefs.yml: ${what} not found in ${JSON.stringify(text)}`);
-  return out;
+/** Replaces exactly one match: a shipped file that no longer has it fails loudly. */
+function replaceOnce(text: string, from: RegExp, to: string, what: string): string {
+  const found = text.match(new RegExp(from.source, `${from.flags.replace("g", "")}g`));
+  if (found?.length !== 1)
+    throw new Error(`etc/litefs.yml: ${what}: ${found?.length ?? 0} matches`);
+  return text.replace(from, to);
 }
 
-/** The shipped config, with this node's dirs, ports and lease. JSON is YAML, so LiteFS reads it. */
+/**
+ * The shipped file's text with this node's dirs, ports and lease, edited in place: comments,
+ * `${VAR}` expansion and YAML typing stay LiteFS's to read, exactly as on a Fly machine.
+ */
 export function nodeConfig(node: NodeSpec, shipped = readFileSync(SHIPPED_CONFIG, "utf8")): string {
-  const config = Bun.YAML.parse(shipped) as Yaml;
-  const section = (key: string) => {
-    const value = config[key];
-    if (!value || typeof value !== "object") throw new Error(`etc/litefs.yml: no ${key} section`);
-    return value as Yaml;
-  };
-  section("fuse").dir = join(node.dir, "mnt");
-  section("data").dir = join(node.dir, "data");
-  section("http").addr = `127.0.0.1:${node.ports.http}`;
-  const proxy = section("proxy");
-  proxy.addr = `127.0.0.1:${node.ports.proxy}`;
-  proxy.target = replaceOnce(String(proxy.target), /:\d+$/, `:${node.ports.app}`, "proxy.target");
-  const primary = node.name === "primary";
-  config.lease = {
-    type: "static",
-    candidate: primary,
-    hostname: PRIMARY_HOSTNAME,
-    "advertise-url": `http://127.0.0.1:${node.primaryHttpPort}`,
-  };
-  const exec = config.exec as ExecEntry[];
-  config.exec = exec.map((entry) => {
-    let cmd = replaceOnce(entry.cmd, SHIPPED_BIN, node.bin, "the rabbithole path");
-    if (/--port/.test(cmd))
-      cmd = replaceOnce(cmd, /--port \d+/, `--port ${node.ports.app}`, "port");
-    return { ...entry, cmd };
-  });
-  return JSON.stringify(config, null, 2);
+  const { proxy, app, http } = node.ports;
+  let text = replaceOnce(
+    shipped,
+    /^( +dir: )"\/litefs"$/m,
+    `$1"${join(node.dir, "mnt")}"`,
+    "fuse.dir",
+  );
+  text = replaceOnce(
+    text,
+    /^( +dir: )"\/var\/lib\/litefs"$/m,
+    `$1"${join(node.dir, "data")}"`,
+    "data.dir",
+  );
+  text = replaceOnce(text, /^( +addr: )":8080"$/m, `$1"127.0.0.1:${proxy}"`, "proxy.addr");
+  text = replaceOnce(text, /^( +target: "localhost):8081"$/m, `$1:${app}"`, "proxy.target");
+  text = replaceOnce(text, /^( +addr: )":20202"$/m, `$1"127.0.0.1:${http}"`, "http.addr");
+  text = replaceOnce(text, /--port 8081/, `--port ${app}`, "the server's port");
+  text = text.replaceAll(SHIPPED_BIN, node.bin);
+  if (node.shippedLease) return text;
+  const lease = [
+    "lease:",
+    '  type: "static"',
+    `  candidate: ${node.name === "primary"}`,
+    `  hostname: "${PRIMARY_HOSTNAME}"`,
+    `  advertise-url: "http://127.0.0.1:${node.primaryHttpPort}"`,
+    "",
+  ].join("\n");
+  // The block runs from `lease:` to the next line that starts a top-level key or comment.
+  return replaceOnce(text, /^lease:\n(?:[ \n].*\n|\n)*/m, `${lease}\n`, "the lease block");
 }
 
 export interface LiteFSNode {
@@ -86,11 +92,18 @@ export interface LiteFSNode {
 export async function startNode(
   spec: NodeSpec,
   env: Record<string, string>,
-  opts: { litefs?: string; timeoutMs?: number; echo?: boolean; node?: LiteFSNode } = {},
+  opts: {
+    litefs?: string;
+    timeoutMs?: number;
+    echo?: boolean;
+    node?: LiteFSNode;
+    /** etc/litefs.yml's text, unless given. */
+    shipped?: string;
+  } = {},
 ): Promise<LiteFSNode> {
   for (const sub of ["mnt", "data"]) mkdirSync(join(spec.dir, sub), { recursive: true });
   const configPath = join(spec.dir, "litefs.yml");
-  writeFileSync(configPath, nodeConfig(spec));
+  writeFileSync(configPath, nodeConfig(spec, opts.shipped));
   const mount = join(spec.dir, "mnt");
   const node: LiteFSNode = opts.node ?? {
     spec,
@@ -133,7 +146,9 @@ export async function startNode(
       return node;
     }
     if (proc.exitCode !== null || Date.now() > deadline) {
-      throw new Error(`litefs ${spec.name} did not come up (exit ${proc.exitCode}):\n${text}`);
+      const exit = proc.exitCode;
+      await stopNode(node, 1000);
+      throw new Error(`litefs ${spec.name} did not come up (exit ${exit}):\n${text}`);
     }
     await Bun.sleep(50);
   }
