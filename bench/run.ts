@@ -7,6 +7,7 @@ import { join } from "node:path";
 import { cleanup, PINNED, ROOT } from "./children.ts";
 import { benchCompression } from "./compression.ts";
 import { benchCrowd } from "./crowd.ts";
+import { benchLitefsProxy } from "./litefs-proxy.ts";
 import { benchLive } from "./live.ts";
 import { benchMemory } from "./memory.ts";
 import { renderReport, type Section } from "./report.ts";
@@ -23,6 +24,11 @@ const SECTIONS: { id: string; title: string; run: () => Promise<Section> }[] = [
   { id: "startup", title: "Start-up to listening", run: benchStartup },
   { id: "memory", title: "Memory under load", run: benchMemory },
   { id: "scale", title: "Scale: 100,000 pages against 100", run: benchScale },
+  {
+    id: "litefs",
+    title: "Cached pages through the LiteFS proxy (issue 10)",
+    run: benchLitefsProxy,
+  },
 ];
 
 const asked = process.argv.slice(2);

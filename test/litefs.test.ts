@@ -110,7 +110,7 @@ describe.skipIf(SKIP !== null)("a two-node LiteFS cluster", () => {
       expect(await (await get(`${c.primary.proxyUrl}${key}`)).text()).toBe(pageHtml(key));
       const calls = c.fake.calls;
       delays.push(
-        await until(async () => (await get(`${c.replica.proxyUrl}${key}`)).status === 200, 2000),
+        await until(async () => (await get(`${c.replica.proxyUrl}${key}`)).status === 200, 1000),
       );
       expect(await (await get(`${c.replica.proxyUrl}${key}`)).text()).toBe(pageHtml(key));
       expect(c.fake.calls).toBe(calls);
@@ -165,6 +165,48 @@ describe.skipIf(SKIP !== null)("a two-node LiteFS cluster", () => {
     await until(() => !hasPage(c.replica, streamedKey), 2000);
     // The replica's own memory drops it within its purge poll.
     await until(async () => (await get(`${c.replica.proxyUrl}${streamedKey}`)).status === 409);
+  });
+  test("Fly's traffic straight to the apps (internal_port 8081): each app replays what only the primary does", async () => {
+    // The proxy-free setup README.md offers: Fly's edge talks to the apps, and acts on fly-replay.
+    const edge = async (node: typeof c.primary, path: string, init: RequestInit = {}) => {
+      const res = await get(`${node.appUrl}${path}`, init);
+      const replay = res.headers.get("fly-replay");
+      if (!replay) return res;
+      expect(replay).toBe(`instance=${readPrimaryFile(c.replica)}`);
+      const headers = {
+        ...(init.headers as Record<string, string>),
+        "fly-replay-src": "instance=replica",
+      };
+      return get(`${c.primary.appUrl}${path}`, { ...init, headers });
+    };
+    const key = linked(10);
+    const calls = c.fake.calls;
+    // A miss on the replica is generated on the primary, once, and replicates.
+    const first = await edge(c.replica, key);
+    expect(first.status).toBe(200);
+    expect(await first.text()).toBe(pageHtml(key));
+    expect(c.fake.calls).toBe(calls + 1);
+    await until(() => hasPage(c.replica, key), 2000);
+    const hit = await get(`${c.replica.appUrl}${key}`);
+    expect(await hit.text()).toBe(pageHtml(key));
+    expect(c.fake.calls).toBe(calls + 1);
+    // The admin's POST on the replica: the app itself answers 409 fly-replay, Fly replays it.
+    const purged = await edge(c.replica, "/__admin/purge", {
+      method: "POST",
+      headers: {
+        authorization: `Bearer ${ADMIN_TOKEN}`,
+        "content-type": "application/x-www-form-urlencoded",
+      },
+      body: `key=${encodeURIComponent(key)}`,
+    });
+    expect(purged.status).toBe(303);
+    expect(hasPage(c.primary, key)).toBe(false);
+    await until(async () => (await get(`${c.replica.appUrl}${key}`)).status === 409);
+  });
+
+  test("the replica never tried to write (LiteFS logs no read-only refusal)", () => {
+    expect(c.replica.log()).not.toContain("read only replica");
+    expect(c.replica.log()).not.toMatch(/disk I\/O error|readonly database/);
   });
 });
 
