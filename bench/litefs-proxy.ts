@@ -17,6 +17,17 @@ import { msPrecise, rps } from "./wrk.ts";
 const TITLE = "Cached pages through the LiteFS proxy (issue 10)";
 const CONNECTIONS = 64;
 
+/** Measured by hand, 2026-12-01, on the primary of the same cluster, 3 s wrk runs. */
+const WHY = [
+  "Why: LiteFS's proxy (http/proxy_server.go) uses Go's http.Transport with the default of " +
+    "two idle connections per host, so with 64 clients in flight it opens a new TCP connection " +
+    "to the app for most requests: after one run, `ss` counted ~38,700 sockets in TIME-WAIT. " +
+    "With one connection (no churn) it still adds ~76 µs a request: p50 124 µs against 48 µs " +
+    "direct, 6,564 req/s against 21,199. No LiteFS setting changes either.",
+  "So README.md offers the proxy-free setup (fly.toml `internal_port = 8081`): the app " +
+    "already answers what needs the primary with fly-replay itself (test/litefs.test.ts).",
+];
+
 export async function benchLitefsProxy(): Promise<Section> {
   const skipped = skippedForWrk(TITLE);
   if (skipped) return skipped;
@@ -86,6 +97,7 @@ export async function benchLitefsProxy(): Promise<Section> {
         "node's app port directly. wrk, both LiteFS and both apps share the machine's cores.",
       rows,
       notes: [
+        ...WHY,
         "Each run (proxy / direct): " +
           [
             ["primary", pp, pd],

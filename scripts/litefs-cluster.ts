@@ -130,7 +130,7 @@ export async function startNode(
     for await (const chunk of stream) {
       const s = decoder.decode(chunk);
       text += s;
-      if (opts.echo) process.stdout.write(s.replace(/^/gm, `[${spec.name}] `));
+      if (opts.echo) process.stdout.write(s.replace(/^(?=.)/gm, `[${spec.name}] `));
     }
   };
   void pump(proc.stdout as ReadableStream<Uint8Array>);

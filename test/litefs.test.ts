@@ -5,7 +5,7 @@
 
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { hostname, tmpdir } from "node:os";
 import { join } from "node:path";
 import {
   type NodeSpec,
@@ -262,7 +262,7 @@ describe.skipIf(SKIP !== null)("etc/litefs.yml as LiteFS reads it", () => {
     };
     const out = await start(spec(true), env);
     expect(out).toContain(
-      `initializing consul: key=litefs/rh-test url=${env.FLY_CONSUL_URL} hostname=`,
+      `initializing consul: key=litefs/rh-test url=${env.FLY_CONSUL_URL} hostname=${hostname()} `,
     );
     expect(out).toContain("advertise-url=http://148e21ea7c0589.vm.rh-test.internal:20202");
     expect(out).not.toContain("ERROR");
