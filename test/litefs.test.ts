@@ -196,6 +196,17 @@ describe.skipIf(SKIP !== null)("a two-node LiteFS cluster", () => {
     await until(async () => (await get(`${c.replica.appUrl}${key}`)).status === 409);
   });
 
+  test("health checks pass the replica's proxy at once, whatever write the client last saw", async () => {
+    // A __txid far ahead of the replica: a GET the proxy tracks would wait 5 s, then 504.
+    const headers = { cookie: "__txid=00000000ffffffff" };
+    for (const path of ["/__health", "/__ready?url=/"]) {
+      const t0 = performance.now();
+      const res = await get(`${c.replica.proxyUrl}${path}`, { headers });
+      expect(res.status).toBeLessThan(500);
+      expect(performance.now() - t0).toBeLessThan(1000);
+    }
+  });
+
   test("the replica never tried to write (LiteFS logs no read-only refusal)", () => {
     expect(c.replica.log()).not.toContain("read only replica");
     expect(c.replica.log()).not.toMatch(/disk I\/O error|readonly database/);
