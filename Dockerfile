@@ -35,8 +35,8 @@ RUN apt-get update -y \
   && apt-get install -y --no-install-recommends ca-certificates fuse3 sqlite3 \
   && rm -rf /var/lib/apt/lists/*
 
-# Pinned to 0.5: the config keys in etc/litefs.yml are checked against that release.
-COPY --from=flyio/litefs:0.5 /usr/local/bin/litefs /usr/local/bin/litefs
+# Pinned to the release the cluster tests run (test/litefs.test.ts, .ci/run builds v0.5.14).
+COPY --from=flyio/litefs:0.5.14 /usr/local/bin/litefs /usr/local/bin/litefs
 COPY --from=build /rabbithole /usr/local/bin/rabbithole
 COPY etc/litefs.yml /etc/litefs.yml
 

@@ -91,7 +91,7 @@ function refuseReplica(dbPath: string): void {
   const role = litefsCluster(dbPath).role();
   if (role.primary) return;
   throw new UsageError(
-    `"${dbPath}" is a LiteFS replica (the primary is ${role.host}): run purge on the primary`,
+    `"${dbPath}" is a LiteFS replica (the primary is ${role.host || "not connected yet"}): run purge on the primary`,
   );
 }
 
@@ -168,7 +168,8 @@ function count(x: number, noun: string): string {
  */
 export function migrateDatabase(dbPath: string): string {
   const role = litefsCluster(dbPath).role();
-  if (!role.primary) return `replica of ${role.host}: migrations run on the primary`;
+  if (!role.primary)
+    return `replica of ${role.host || "a primary not connected yet"}: migrations run on the primary`;
   const store = openStore(dbPath);
   store.close();
   return `database ${dbPath} is at schema version ${SCHEMA_VERSION}`;

@@ -14,32 +14,41 @@ const PRIMARY: Role = { primary: true };
 export const standalone: Cluster = { role: () => PRIMARY };
 
 /**
- * LiteFS writes `.primary` (the primary's hostname) next to the databases on replicas only.
- * Reading it is one small FUSE read, done on misses and health checks, never on cache hits.
+ * LiteFS writes `.primary` (the primary's hostname) next to the databases on a replica that is
+ * connected to its primary. A replica that has lost its primary (the primary restarting) has no
+ * `.primary` either: under the real LiteFS such a replica took itself for the primary, generated
+ * a page and failed to store it ("read only replica"). So no `.primary` means primary only when
+ * `.lag` (always there in a LiteFS mount) reads 0, which LiteFS writes only while it holds the
+ * lease; a directory without `.lag` is no LiteFS mount: a standalone primary. Two small FUSE
+ * reads, done on misses and health checks, never on cache hits.
  */
 export function litefsCluster(dbPath: string): Cluster {
   if (dbPath === ":memory:") return standalone;
-  const marker = join(dirname(dbPath), ".primary");
+  const dir = dirname(dbPath);
+  const read = (name: string) => {
+    try {
+      return readFileSync(join(dir, name), "utf8").trim();
+    } catch {
+      return null;
+    }
+  };
   return {
     role(): Role {
-      let text: string;
-      try {
-        text = readFileSync(marker, "utf8");
-      } catch {
-        return PRIMARY;
-      }
-      const host = text.trim();
-      return host ? { primary: false, host } : PRIMARY;
+      const host = read(".primary");
+      if (host) return { primary: false, host };
+      const lag = read(".lag");
+      return lag === null || Number(lag) === 0 ? PRIMARY : { primary: false, host: "" };
     },
   };
 }
 
 /**
  * The answer a replica gives to a request only the primary can serve. Fly replays it there;
- * a request that was already replayed once is not bounced again (no loops).
+ * a request that was already replayed once is not bounced again (no loops), and with no
+ * primary known (`host` empty) there is nowhere to send it yet.
  */
 export function replayResponse(req: Request, host: string): Response {
-  if (req.headers.has("fly-replay-src")) {
+  if (req.headers.has("fly-replay-src") || !host) {
     return new Response("The primary is moving; try again in a moment.\n", {
       status: 503,
       headers: { "retry-after": "1", "content-type": "text/plain; charset=utf-8" },

@@ -135,6 +135,24 @@ describe("on a LiteFS replica", () => {
     expect((await node.get("/p-b.html")).status).toBe(409);
   });
 
+  test("cut off from its primary (no `.primary`, `.lag` not 0) a replica still never writes", async () => {
+    const m = await mount();
+    const lag = join(dir, ".lag");
+    writeFileSync(lag, "+2147483647\n");
+    const calls = fake.calls;
+    const node = m.build();
+    expect((await node.get("/")).status).toBe(200);
+    const miss = await node.get("/p-a.html");
+    expect(miss.status).toBe(503);
+    expect(miss.headers.get("retry-after")).toBe("1");
+    expect(fake.calls).toBe(calls);
+    // LiteFS writes 0 only while this machine holds the lease.
+    writeFileSync(lag, "+0000000000\n");
+    const res = await node.get("/p-a.html");
+    expect(res.status).toBe(200);
+    await res.text();
+  });
+
   test("a replica whose database has not replicated yet reads as empty, then catches up", async () => {
     dir = mkdtempSync(join(tmpdir(), "rabbithole-litefs-"));
     fake = startFakeAnthropic(treeHandler);

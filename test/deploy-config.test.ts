@@ -325,10 +325,10 @@ describe("Dockerfile", () => {
     for (const pkg of ["ca-certificates", "fuse3", "sqlite3"]) expect(apt).toContain(pkg);
   });
 
-  test("installs LiteFS 0.5, the binary and the config, and starts `litefs mount`", () => {
+  test("installs LiteFS 0.5.14 (the tested one), the binary and the config, and starts `litefs mount`", () => {
     const all = copies();
     expect(all).toContainEqual({
-      from: "flyio/litefs:0.5",
+      from: "flyio/litefs:0.5.14",
       src: "/usr/local/bin/litefs",
       dest: "/usr/local/bin/litefs",
     });

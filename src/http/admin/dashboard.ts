@@ -52,7 +52,7 @@ ${pagesTable(d.pages, d.csrf)}`,
 function header(d: DashboardData): string {
   const role = d.role.primary
     ? `<span class="pill primary">primary</span>`
-    : `<span class="pill replica">replica · primary is ${escapeHtml(d.role.host)}</span>`;
+    : `<span class="pill replica">replica · primary is ${escapeHtml(d.role.host || "not connected")}</span>`;
   return `<header class="top">${hole("mark")}<h1>rabbithole admin</h1>${role}
 <a class="button sm" href="/__admin">Refresh</a>
 <form method="post" action="/__admin/logout"><input type="hidden" name="csrf" value="${d.csrf}">\
