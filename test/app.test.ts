@@ -1,9 +1,9 @@
-import { afterAll, afterEach, beforeAll, describe, expect, test } from "bun:test";
+import { afterEach, describe, expect, test } from "bun:test";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { htmlDoc, pageReply } from "./fixtures/fake-anthropic.ts";
-import { MODELS } from "./fixtures/models.ts";
+import { describeEachModel } from "./fixtures/models.ts";
 import { seedPage } from "./fixtures/seed.ts";
 import {
   keyOf,
@@ -30,60 +30,58 @@ afterEach(async () => {
 
 const hrefs = (html: string) => [...html.matchAll(/href="([^"]+)"/g)].map((m) => m[1] as string);
 
-describe.each(MODELS)("$label ($id)", ({ id }) => {
-  beforeAll(() => {
+describeEachModel(
+  (id) => {
     model = id;
-  });
-  afterAll(() => {
-    model = MODEL;
-  });
-
-  describe("crawl and depth", () => {
-    test("a full crawl from / follows every link down to the depth limit and no further", async () => {
-      const s = open({ depthLimit: 3 });
-      const seen = new Set<string>();
-      const queue = ["/"];
-      const statuses: Record<string, number> = {};
-      while (queue.length > 0) {
-        const path = queue.shift() as string;
-        if (seen.has(path)) continue;
-        seen.add(path);
-        const { status, body } = await s.get(path);
-        statuses[path] = status;
-        if (status === 200) queue.push(...hrefs(body));
-      }
-      const ok = Object.entries(statuses).filter(([, st]) => st === 200);
-      expect(ok.length).toBe(1 + 2 + 4);
-      // Depth-3 pages link on, but their links were never mapped: 404, and never sent upstream.
-      expect(Object.values(statuses).filter((st) => st === 404).length).toBe(8);
-      expect(s.fake.calls).toBe(7);
-      const pages = s.store.listPages();
-      expect(pages.map((p) => p.depth).sort()).toEqual([1, 2, 2, 3, 3, 3, 3]);
-      expect(s.store.getMapping("/p-a.html")).toMatchObject({ depth: 2, parent: "/" });
-      expect(s.store.getMapping("/p-a-a.html")).toMatchObject({ depth: 3, parent: "/p-a.html" });
-      expect(s.store.getMapping("/p-a-a-a.html")).toBeNull();
-    });
-
-    test("the page at the depth limit is told to add no links", async () => {
-      const s = open({ depthLimit: 2 });
-      await s.get("/");
-      await s.get("/p-a.html");
-      const prompts = s.fake.requests.map((r) => JSON.stringify(r.body.messages));
-      expect(prompts[0]).not.toContain("depth limit");
-      expect(prompts[1]).toContain("depth limit");
-    });
-
-    test("a mapping deeper than the current limit is not generated", async () => {
-      const s = open({ depthLimit: 1 });
-      seedPage(s.store, "/", {
-        html: htmlDoc("home"),
-        children: [{ key: "/deep.html", prompt: "deep", depth: 2, parent: "/" }],
+  },
+  () => {
+    describe("crawl and depth", () => {
+      test("a full crawl from / follows every link down to the depth limit and no further", async () => {
+        const s = open({ depthLimit: 3 });
+        const seen = new Set<string>();
+        const queue = ["/"];
+        const statuses: Record<string, number> = {};
+        while (queue.length > 0) {
+          const path = queue.shift() as string;
+          if (seen.has(path)) continue;
+          seen.add(path);
+          const { status, body } = await s.get(path);
+          statuses[path] = status;
+          if (status === 200) queue.push(...hrefs(body));
+        }
+        const ok = Object.entries(statuses).filter(([, st]) => st === 200);
+        expect(ok.length).toBe(1 + 2 + 4);
+        // Depth-3 pages link on, but their links were never mapped: 404, and never sent upstream.
+        expect(Object.values(statuses).filter((st) => st === 404).length).toBe(8);
+        expect(s.fake.calls).toBe(7);
+        const pages = s.store.listPages();
+        expect(pages.map((p) => p.depth).sort()).toEqual([1, 2, 2, 3, 3, 3, 3]);
+        expect(s.store.getMapping("/p-a.html")).toMatchObject({ depth: 2, parent: "/" });
+        expect(s.store.getMapping("/p-a-a.html")).toMatchObject({ depth: 3, parent: "/p-a.html" });
+        expect(s.store.getMapping("/p-a-a-a.html")).toBeNull();
       });
-      expect((await s.get("/deep.html")).status).toBe(404);
-      expect(s.fake.calls).toBe(0);
+
+      test("the page at the depth limit is told to add no links", async () => {
+        const s = open({ depthLimit: 2 });
+        await s.get("/");
+        await s.get("/p-a.html");
+        const prompts = s.fake.requests.map((r) => JSON.stringify(r.body.messages));
+        expect(prompts[0]).not.toContain("depth limit");
+        expect(prompts[1]).toContain("depth limit");
+      });
+
+      test("a mapping deeper than the current limit is not generated", async () => {
+        const s = open({ depthLimit: 1 });
+        seedPage(s.store, "/", {
+          html: htmlDoc("home"),
+          children: [{ key: "/deep.html", prompt: "deep", depth: 2, parent: "/" }],
+        });
+        expect((await s.get("/deep.html")).status).toBe(404);
+        expect(s.fake.calls).toBe(0);
+      });
     });
-  });
-});
+  },
+);
 
 describe("single flight", () => {
   for (const loadingPage of [false, true]) {

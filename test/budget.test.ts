@@ -1,6 +1,6 @@
 // --max-cost as a promise: reservations of each call's worst case, under any concurrency.
 
-import { afterAll, afterEach, beforeAll, describe, expect, test } from "bun:test";
+import { afterEach, describe, expect, test } from "bun:test";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -10,7 +10,7 @@ import { createAnthropicClient } from "../src/llm/anthropic.ts";
 import { costOf, priceFor } from "../src/llm/prices.ts";
 import type { Mapping } from "../src/types.ts";
 import { type FakeHandler, htmlDoc, pageReply } from "./fixtures/fake-anthropic.ts";
-import { MODELS } from "./fixtures/models.ts";
+import { describeEachModel } from "./fixtures/models.ts";
 import { seedPage } from "./fixtures/seed.ts";
 import { keyOf, MODEL, type Site, startSite } from "./fixtures/site.ts";
 
@@ -83,149 +83,147 @@ describe("budget arithmetic", () => {
   });
 });
 
-describe.each(MODELS)("$label ($id)", ({ id }) => {
-  beforeAll(() => {
+describeEachModel(
+  (id) => {
     model = id;
-  });
-  afterAll(() => {
-    model = MODEL;
-  });
-
-  describe("a site with --max-cost", () => {
-    test("is exactly exhausted by N pages that each cost their worst case; the next is refused", async () => {
-      const N = 4;
-      site = startSite({ model, maxTokens: MAX_TOKENS, handler: worstCase });
-      const pages = mapPages(site, N + 1);
-      const c = ceilingOf(pages[0] as Mapping);
-      for (const p of pages) expect(ceilingOf(p)).toBeCloseTo(c, 12);
-      await site.close();
-      site = startSite({ model, maxTokens: MAX_TOKENS, maxCostUsd: c * N, handler: worstCase });
-      mapPages(site, N + 1);
-      for (const p of pages.slice(0, N)) expect((await site.get(p.key)).status).toBe(200);
-      expect(site.app.generator.spentUsd()).toBeCloseTo(c * N, 9);
-      const refused = await site.get((pages[N] as Mapping).key);
-      expect(refused.status).toBe(503);
-      expect(refused.body.toLowerCase()).toContain("budget");
-      expect(site.fake.calls).toBe(N);
-      expect(site.store.stats().spentUsd).toBeCloseTo(c * N, 9);
-    });
-
-    test("50 concurrent new pages against a budget that fits 5: five are written, spend ≤ budget", async () => {
-      site = startSite({
-        model,
-        maxTokens: MAX_TOKENS,
-        handler: (body) => ({ text: pageReply(htmlDoc(keyOf(body)), []), chunkDelayMs: 5 }),
+  },
+  () => {
+    describe("a site with --max-cost", () => {
+      test("is exactly exhausted by N pages that each cost their worst case; the next is refused", async () => {
+        const N = 4;
+        site = startSite({ model, maxTokens: MAX_TOKENS, handler: worstCase });
+        const pages = mapPages(site, N + 1);
+        const c = ceilingOf(pages[0] as Mapping);
+        for (const p of pages) expect(ceilingOf(p)).toBeCloseTo(c, 12);
+        await site.close();
+        site = startSite({ model, maxTokens: MAX_TOKENS, maxCostUsd: c * N, handler: worstCase });
+        mapPages(site, N + 1);
+        for (const p of pages.slice(0, N)) expect((await site.get(p.key)).status).toBe(200);
+        expect(site.app.generator.spentUsd()).toBeCloseTo(c * N, 9);
+        const refused = await site.get((pages[N] as Mapping).key);
+        expect(refused.status).toBe(503);
+        expect(refused.body.toLowerCase()).toContain("budget");
+        expect(site.fake.calls).toBe(N);
+        expect(site.store.stats().spentUsd).toBeCloseTo(c * N, 9);
       });
-      const pages = mapPages(site, 50);
-      const budget = ceilingOf(pages[0] as Mapping) * 5.5;
-      await site.close();
-      site = startSite({
-        model,
-        maxTokens: MAX_TOKENS,
-        maxCostUsd: budget,
-        handler: (body) => ({ text: pageReply(htmlDoc(keyOf(body)), []), chunkDelayMs: 5 }),
-      });
-      mapPages(site, 50);
-      const results = await Promise.all(pages.map((p) => (site as Site).get(p.key)));
-      const ok = results.filter((r) => r.status === 200).length;
-      const refused = results.filter((r) => r.status === 503).length;
-      expect(ok).toBe(5);
-      expect(refused).toBe(45);
-      expect(site.fake.calls).toBe(5);
-      expect(site.store.stats().spentUsd).toBeLessThanOrEqual(budget);
-      const ready = await site.request(`/__ready?url=${(pages[49] as Mapping).key}`);
-      expect(ready.status).toBe(503);
-    });
 
-    test("spend survives a restart and keeps counting against the cap", async () => {
-      const dir = mkdtempSync(join(tmpdir(), "rabbithole-budget-"));
-      try {
-        const dbPath = join(dir, "site.db");
-        const usage = { input: 1_000, output: 500 };
-        const handler = () => ({ text: pageReply(htmlDoc("x"), []), usage });
-        const a = startSite({ model, dbPath, handler, maxCostUsd: 10 });
-        await a.get("/");
-        const spent = a.app.generator.spentUsd();
-        await a.close();
-        expect(spent).toBeCloseTo((1_000 * price().input + 500 * price().output) / 1e6, 9);
-        site = startSite({ model, dbPath, handler, maxCostUsd: 10 });
-        expect(site.app.generator.spentUsd()).toBeCloseTo(spent, 9);
-        expect(site.store.stats().spentUsd).toBeCloseTo(spent, 9);
-      } finally {
-        rmSync(dir, { recursive: true, force: true });
-      }
-    });
-
-    test("the ledger is the fake server's reported usage times the prices, failures included", async () => {
-      const usages = [
-        { input: 1200, output: 3400, cacheWrite: 2000, cacheRead: 0, webSearches: 2 },
-        { input: 10, output: 7, cacheWrite: 0, cacheRead: 2000, webSearches: 0 },
-      ];
-      site = startSite({
-        model,
-        handler: (body, i) =>
-          i === 2
-            ? {
-                text: "<!DOCTYPE html><html><body>half",
-                usage: { input: 50, output: 40 },
-                errorAfterChunks: { after: 1 },
-              }
-            : {
-                text: pageReply(htmlDoc(keyOf(body)), [
-                  { url: "/a.html", prompt: "A" },
-                  { url: "/b.html", prompt: "B" },
-                ]),
-                usage: usages[i],
-              },
+      test("50 concurrent new pages against a budget that fits 5: five are written, spend ≤ budget", async () => {
+        site = startSite({
+          model,
+          maxTokens: MAX_TOKENS,
+          handler: (body) => ({ text: pageReply(htmlDoc(keyOf(body)), []), chunkDelayMs: 5 }),
+        });
+        const pages = mapPages(site, 50);
+        const budget = ceilingOf(pages[0] as Mapping) * 5.5;
+        await site.close();
+        site = startSite({
+          model,
+          maxTokens: MAX_TOKENS,
+          maxCostUsd: budget,
+          handler: (body) => ({ text: pageReply(htmlDoc(keyOf(body)), []), chunkDelayMs: 5 }),
+        });
+        mapPages(site, 50);
+        const results = await Promise.all(pages.map((p) => (site as Site).get(p.key)));
+        const ok = results.filter((r) => r.status === 200).length;
+        const refused = results.filter((r) => r.status === 503).length;
+        expect(ok).toBe(5);
+        expect(refused).toBe(45);
+        expect(site.fake.calls).toBe(5);
+        expect(site.store.stats().spentUsd).toBeLessThanOrEqual(budget);
+        const ready = await site.request(`/__ready?url=${(pages[49] as Mapping).key}`);
+        expect(ready.status).toBe(503);
       });
-      await site.get("/");
-      await site.get("/a.html");
-      await site.get("/b.html");
-      const expected =
-        costOf(
-          {
-            inputTokens: 1200,
-            outputTokens: 3400,
-            cacheWriteTokens: 2000,
-            cacheReadTokens: 0,
-            webSearches: 2,
-          },
-          price(),
-        ) +
-        costOf(
-          {
-            inputTokens: 10,
-            outputTokens: 7,
-            cacheWriteTokens: 0,
-            cacheReadTokens: 2000,
-            webSearches: 0,
-          },
-          price(),
+
+      test("spend survives a restart and keeps counting against the cap", async () => {
+        const dir = mkdtempSync(join(tmpdir(), "rabbithole-budget-"));
+        try {
+          const dbPath = join(dir, "site.db");
+          const usage = { input: 1_000, output: 500 };
+          const handler = () => ({ text: pageReply(htmlDoc("x"), []), usage });
+          const a = startSite({ model, dbPath, handler, maxCostUsd: 10 });
+          await a.get("/");
+          const spent = a.app.generator.spentUsd();
+          await a.close();
+          expect(spent).toBeCloseTo((1_000 * price().input + 500 * price().output) / 1e6, 9);
+          site = startSite({ model, dbPath, handler, maxCostUsd: 10 });
+          expect(site.app.generator.spentUsd()).toBeCloseTo(spent, 9);
+          expect(site.store.stats().spentUsd).toBeCloseTo(spent, 9);
+        } finally {
+          rmSync(dir, { recursive: true, force: true });
+        }
+      });
+
+      test("the ledger is the fake server's reported usage times the prices, failures included", async () => {
+        const usages = [
+          { input: 1200, output: 3400, cacheWrite: 2000, cacheRead: 0, webSearches: 2 },
+          { input: 10, output: 7, cacheWrite: 0, cacheRead: 2000, webSearches: 0 },
+        ];
+        site = startSite({
+          model,
+          handler: (body, i) =>
+            i === 2
+              ? {
+                  text: "<!DOCTYPE html><html><body>half",
+                  usage: { input: 50, output: 40 },
+                  errorAfterChunks: { after: 1 },
+                }
+              : {
+                  text: pageReply(htmlDoc(keyOf(body)), [
+                    { url: "/a.html", prompt: "A" },
+                    { url: "/b.html", prompt: "B" },
+                  ]),
+                  usage: usages[i],
+                },
+        });
+        await site.get("/");
+        await site.get("/a.html");
+        await site.get("/b.html");
+        const expected =
+          costOf(
+            {
+              inputTokens: 1200,
+              outputTokens: 3400,
+              cacheWriteTokens: 2000,
+              cacheReadTokens: 0,
+              webSearches: 2,
+            },
+            price(),
+          ) +
+          costOf(
+            {
+              inputTokens: 10,
+              outputTokens: 7,
+              cacheWriteTokens: 0,
+              cacheReadTokens: 2000,
+              webSearches: 0,
+            },
+            price(),
+          );
+        const stats = site.store.stats();
+        expect(stats.attempts).toBe(3);
+        expect(stats.failedAttempts).toBe(1);
+        // The failed call billed its input and what it streamed before breaking (output estimated).
+        expect(stats.spentUsd).toBeGreaterThan(expected + (50 * price().input) / 1e6);
+        expect(stats.usage.webSearches).toBe(2);
+        expect(stats.usage.cacheReadTokens).toBe(2000);
+        const pages = site.store.listPages();
+        expect(pages.find((p) => p.key === "/")?.costUsd).toBeCloseTo(
+          costOf(
+            {
+              inputTokens: 1200,
+              outputTokens: 3400,
+              cacheWriteTokens: 2000,
+              cacheReadTokens: 0,
+              webSearches: 2,
+            },
+            price(),
+          ),
+          12,
         );
-      const stats = site.store.stats();
-      expect(stats.attempts).toBe(3);
-      expect(stats.failedAttempts).toBe(1);
-      // The failed call billed its input and what it streamed before breaking (output estimated).
-      expect(stats.spentUsd).toBeGreaterThan(expected + (50 * price().input) / 1e6);
-      expect(stats.usage.webSearches).toBe(2);
-      expect(stats.usage.cacheReadTokens).toBe(2000);
-      const pages = site.store.listPages();
-      expect(pages.find((p) => p.key === "/")?.costUsd).toBeCloseTo(
-        costOf(
-          {
-            inputTokens: 1200,
-            outputTokens: 3400,
-            cacheWriteTokens: 2000,
-            cacheReadTokens: 0,
-            webSearches: 2,
-          },
-          price(),
-        ),
-        12,
-      );
+      });
     });
-  });
-});
+  },
+);
 
 describe("the operator is told why the site stopped growing", () => {
   const warnings = (s: Site) =>
