@@ -9,9 +9,10 @@ import { failureResponse } from "./failure.ts";
 import { isNavigation, notNavigationResponse } from "./intent.ts";
 import {
   busyResponse,
-  clientIp,
   type Gate,
   limitKey,
+  type PeerInfo,
+  peerIp,
   type RateLimiter,
   rateLimitedResponse,
 } from "./limits.ts";
@@ -27,10 +28,6 @@ export interface AdmissionPolicy {
 }
 
 /** What Bun.serve offers for a request: the client's socket address. */
-export interface PeerInfo {
-  requestIP?(req: Request): { address: string } | null;
-}
-
 export type Admitted =
   | { flight: Flight; outcome: "generated" | "joined" }
   | { response: Response; outcome: "refused" };
@@ -52,7 +49,7 @@ export async function admit(
   if (refused) return { response: refused, outcome: "refused" };
 
   if (policy.limiter) {
-    const ip = clientIp(req, peer?.requestIP?.(req)?.address ?? null, policy.trustFly);
+    const ip = peerIp(req, peer, policy.trustFly);
     const take = policy.limiter.take(limitKey(ip));
     if (!take.ok) return { response: rateLimitedResponse(take.retryAfterSec), outcome: "refused" };
   }

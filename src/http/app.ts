@@ -9,12 +9,11 @@ import type { Store } from "../store/store.ts";
 import type { Clock, LlmClient, Logger } from "../types.ts";
 import { observe } from "./access.ts";
 import { createAdmin, GENERATED_PAGE_SANDBOX } from "./admin/index.ts";
-import type { PeerInfo } from "./admission.ts";
 import { botForbiddenResponse, isBot, robotsResponse, robotsTxt } from "./bots.ts";
 import { createClickAhead } from "./click-ahead.ts";
 import { DICTIONARY_CACHE_CONTROL, USE_AS_DICTIONARY } from "./dictionary.ts";
 import { errorResponse } from "./errors.ts";
-import { clientIp, createGate, createRateLimiter } from "./limits.ts";
+import { createGate, createRateLimiter, type PeerInfo, peerIp } from "./limits.ts";
 import { streamFailureNotice } from "./notice.ts";
 import { createPageCache } from "./page-cache.ts";
 import { type PageContext, type RequestInfo, servePage } from "./page-route.ts";
@@ -141,7 +140,7 @@ export function createApp(deps: AppDeps) {
     server?: ServerHooks,
   ): Response | Promise<Response> {
     if (admin && (path === "/__admin" || path.startsWith("/__admin/"))) {
-      const ip = clientIp(req, server?.requestIP?.(req)?.address ?? null, ctx.admission.trustFly);
+      const ip = peerIp(req, server, ctx.admission.trustFly);
       return admin(req, path, ip);
     }
     if (req.method !== "GET" && req.method !== "HEAD") {
@@ -226,10 +225,9 @@ export function createApp(deps: AppDeps) {
  * Two policies in one header (comma-separated) are both enforced.
  */
 function pageHeaders(csp: string | null): Record<string, string> {
-  const policies = [csp, GENERATED_PAGE_SANDBOX].filter((p) => p !== null);
   return {
     "content-type": "text/html; charset=utf-8",
     "cache-control": "no-cache",
-    ...(policies.length > 0 ? { "content-security-policy": policies.join(", ") } : {}),
+    "content-security-policy": csp ? `${csp}, ${GENERATED_PAGE_SANDBOX}` : GENERATED_PAGE_SANDBOX,
   };
 }

@@ -104,6 +104,16 @@ export function clientIp(req: Request, remoteAddress: string | null, trustFly: b
   return remoteAddress ?? "unknown";
 }
 
+/** What Bun.serve tells of a request's socket: the peer's address. */
+export interface PeerInfo {
+  requestIP?(req: Request): { address: string } | null;
+}
+
+/** `clientIp` of a request as the server received it. */
+export function peerIp(req: Request, peer: PeerInfo | undefined, trustFly: boolean): string {
+  return clientIp(req, peer?.requestIP?.(req)?.address ?? null, trustFly);
+}
+
 /**
  * The key to rate-limit an address by. IPv4-mapped IPv6 ("::ffff:1.2.3.4", as a dual-stack
  * socket reports IPv4 peers) is the IPv4 address. Other IPv6 addresses count by their /56.

@@ -8,7 +8,7 @@ import type { AppDeps, ServerHooks } from "./app.ts";
 import type { ClickAhead } from "./click-ahead.ts";
 import { offeredDictionary } from "./dictionary.ts";
 import { failureResponse } from "./failure.ts";
-import { clientIp } from "./limits.ts";
+import { peerIp } from "./limits.ts";
 import { bestEncoding, type PageCache } from "./page-cache.ts";
 import { loadingPage, notFoundPage } from "./pages.ts";
 import { htmlResponse } from "./respond.ts";
@@ -70,7 +70,7 @@ async function serveUncached(
   const mapping = flight ? null : generatable(ctx, key);
   if (!flight && !mapping) {
     server?.timeout(req, 0);
-    const ip = clientIp(req, server?.requestIP?.(req)?.address ?? null, ctx.admission.trustFly);
+    const ip = peerIp(req, server, ctx.admission.trustFly);
     if (await ctx.clickAhead.wait(req, key, ip, deadline)) {
       return servePage(ctx, req, key, info, server, deadline);
     }
