@@ -183,7 +183,9 @@ describe("dcz copies (schema 3)", () => {
     openStore(path).close();
     // Roll the file back to what the previous release wrote, with a page in it.
     const db = new Database(path);
-    db.exec(`DROP INDEX IF EXISTS pages_depth_key;
+    db.exec(`DROP TRIGGER pages_number_version; DROP TRIGGER pages_keep_version;
+             DROP TABLE page_versions; ALTER TABLE pages DROP COLUMN version;
+             DROP INDEX IF EXISTS pages_depth_key;
              ALTER TABLE pages DROP COLUMN dcz; ALTER TABLE pages DROP COLUMN dcz_dict;
              PRAGMA user_version = 2`);
     db.exec(`INSERT INTO pages (key, html, etag, prompt, depth, parent, model, input_tokens,
