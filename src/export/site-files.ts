@@ -3,7 +3,7 @@
 // subtree) an index.html that opens it at its top.
 
 import { escapeHtml, jsString, layout } from "../http/layout.ts";
-import { MISSING_FILE, urlPathOf } from "./files.ts";
+import { hrefBetween, MISSING_FILE, urlPathOf } from "./files.ts";
 
 export interface ExportedPage {
   url: string;
@@ -54,7 +54,7 @@ document.getElementById("back").addEventListener("click", (e) => {
 
 /** index.html of an export that does not hold the homepage: it opens at `file`. */
 export function entryPage(file: string, key: string): string {
-  const href = escapeHtml(urlPathOf(file) || "./");
+  const href = escapeHtml(hrefBetween("index.html", file));
   return layout({
     title: `Exported from ${key}`,
     head: `\n<meta http-equiv="refresh" content="0; url=${href}">`,
