@@ -74,7 +74,8 @@ describe("one page's links", () => {
     fileOf: (key) => files.get(key),
     reasonOf: (key) => (key === "/later.html" ? "not-written" : "unknown"),
   };
-  const rewrite = (html: string) => rewriteLinks(html, { key: "/docs/", file: "docs/index.html" }, targets);
+  const rewrite = (html: string) =>
+    rewriteLinks(html, { key: "/docs/", file: "docs/index.html" }, targets);
 
   test("exported targets become relative files, fragments kept, queries and entities handled", () => {
     const { html, missing } = rewrite(
@@ -107,7 +108,12 @@ describe("one page's links", () => {
         `<iframe src="../not-written.html?not-written=%2Flater.html" data-rabbithole-src="/later.html" data-rabbithole-missing="not-written"></iframe>` +
         `<base target="_top">`,
     );
-    expect(missing.map((m) => m.key)).toEqual(["/later.html", "/img.png", "/app.js", "/later.html"]);
+    expect(missing.map((m) => m.key)).toEqual([
+      "/later.html",
+      "/img.png",
+      "/app.js",
+      "/later.html",
+    ]);
   });
 
   test("entities in attributes are decoded before a link is resolved", () => {

@@ -18,7 +18,12 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }));
 beforeAll(() => crawlLinkySite(db));
 
 async function cli(args: string[]) {
-  const proc = Bun.spawn([...CLI, ...args], { cwd: dir, env: cleanEnv, stdout: "pipe", stderr: "pipe" });
+  const proc = Bun.spawn([...CLI, ...args], {
+    cwd: dir,
+    env: cleanEnv,
+    stdout: "pipe",
+    stderr: "pipe",
+  });
   const [stdout, stderr, code] = await Promise.all([
     new Response(proc.stdout).text(),
     new Response(proc.stderr).text(),
@@ -41,7 +46,8 @@ function fingerprint(path: string): string[] {
 
 const read = (out: string, file: string) => readFileSync(join(out, file), "utf8");
 const manifestOf = (out: string) => JSON.parse(read(out, "manifest.json"));
-const locs = (out: string) => [...read(out, "sitemap.xml").matchAll(/<loc>([^<]*)<\/loc>/g)].map((m) => m[1]);
+const locs = (out: string) =>
+  [...read(out, "sitemap.xml").matchAll(/<loc>([^<]*)<\/loc>/g)].map((m) => m[1]);
 
 describe("a whole site", () => {
   const out = join(dir, "whole");
@@ -88,7 +94,11 @@ describe("a whole site", () => {
     expect(home).toContain('<a href="caf%C3%A9.html">Café</a>');
     expect(read(out, "docs/index.html")).toContain('<a href="../index.html">Home</a>');
     // Other sites, mail and fragments are left as they were.
-    for (const kept of ["https://example.com/elsewhere", "mailto:moth@example.com", 'href="#local"']) {
+    for (const kept of [
+      "https://example.com/elsewhere",
+      "mailto:moth@example.com",
+      'href="#local"',
+    ]) {
       expect(home).toContain(kept);
     }
   });
@@ -108,8 +118,12 @@ describe("a whole site", () => {
     expect(home).not.toContain(' src="/logo.png"');
     const m = manifestOf(out);
     expect(m.missing).toContainEqual({ url: "/p-a-b.html", reason: "not-written", links: 1 });
-    expect(m.totals.missingLinks).toBe(m.missing.reduce((n: number, x: { links: number }) => n + x.links, 0));
-    expect(run.stdout).toContain(`${m.totals.missingLinks} links to ${m.missing.length} pages not in the export lead to not-written.html`);
+    expect(m.totals.missingLinks).toBe(
+      m.missing.reduce((n: number, x: { links: number }) => n + x.links, 0),
+    );
+    expect(run.stdout).toContain(
+      `${m.totals.missingLinks} links to ${m.missing.length} pages not in the export lead to not-written.html`,
+    );
   });
 
   test("the sitemap lists every exported page; robots.txt; the manifest says where each came from", () => {
@@ -117,7 +131,17 @@ describe("a whole site", () => {
     const html = filesUnder(out).filter((f) => f.endsWith(".html") && f !== "not-written.html");
     expect(m.pages.map((p: { file: string }) => p.file).sort()).toEqual(html);
     expect(locs(out).sort()).toEqual(
-      ["./", "p-a.html", "p-b.html", "docs/", "docs.html", "caf%C3%A9.html", "deep/x.html", "docs/guide.html", "p-a-a.html"].sort(),
+      [
+        "./",
+        "p-a.html",
+        "p-b.html",
+        "docs/",
+        "docs.html",
+        "caf%C3%A9.html",
+        "deep/x.html",
+        "docs/guide.html",
+        "p-a-a.html",
+      ].sort(),
     );
     expect(read(out, "robots.txt")).toBe(
       "# A site grown by rabbithole, exported as static files.\nUser-agent: *\nDisallow: /not-written.html\n",
@@ -146,9 +170,13 @@ test("--from exports one subtree; links out of it are marked, and index.html ope
 
 test("--site-url makes the sitemap's URLs absolute and names it in robots.txt", async () => {
   const out = join(dir, "absolute");
-  expect((await cli(["export", out, "--db", db, "--site-url", "https://moths.example/guide"])).code).toBe(0);
+  expect(
+    (await cli(["export", out, "--db", db, "--site-url", "https://moths.example/guide"])).code,
+  ).toBe(0);
   expect(locs(out)).toContain("https://moths.example/guide/docs/");
-  expect(read(out, "robots.txt")).toContain("Disallow: /guide/not-written.html\nSitemap: https://moths.example/guide/sitemap.xml\n");
+  expect(read(out, "robots.txt")).toContain(
+    "Disallow: /guide/not-written.html\nSitemap: https://moths.example/guide/sitemap.xml\n",
+  );
 });
 
 test("beside a running server, after it crashed, and on a LiteFS replica, the database is untouched", async () => {
@@ -179,7 +207,8 @@ test("beside a running server, after it crashed, and on a LiteFS replica, the da
   expect((await cli(["export", join(dir, "after-crash"), "--db", db])).code).toBe(0);
   expect(fingerprint(db)).toEqual(crashed);
   const replica = mkdtempSync(join(dir, "replica-"));
-  for (const f of ["site.db", "site.db-wal"]) writeFileSync(join(replica, f), readFileSync(join(dir, f)));
+  for (const f of ["site.db", "site.db-wal"])
+    writeFileSync(join(replica, f), readFileSync(join(dir, f)));
   writeFileSync(join(replica, ".primary"), "primary-machine\n");
   const before = fingerprint(join(replica, "site.db"));
   const r = await cli(["export", join(replica, "out"), "--db", join(replica, "site.db")]);
@@ -200,9 +229,15 @@ describe("bad input exits 2, names the value, and writes nothing", () => {
     writeFileSync(join(dir, "a-file"), "x");
     expectUsage(await cli(["export", join(dir, "a-file"), "--db", db]), "a-file", "is a file");
     const fresh = join(dir, "never");
-    expectUsage(await cli(["export", fresh, "--db", db, "--site-url", "ftp://x"]), '--site-url "ftp://x"');
+    expectUsage(
+      await cli(["export", fresh, "--db", db, "--site-url", "ftp://x"]),
+      '--site-url "ftp://x"',
+    );
     expectUsage(await cli(["export", fresh, "--db", db, "--site-url", "https://x/?a=1"]), "query");
-    expectUsage(await cli(["export", fresh, "--db", db, "--from", "/nope.html"]), '--from "/nope.html"');
+    expectUsage(
+      await cli(["export", fresh, "--db", db, "--from", "/nope.html"]),
+      '--from "/nope.html"',
+    );
     expectUsage(await cli(["export", fresh, "--db", db, "--from", "/a%zz"]), '--from "/a%zz"');
     expectUsage(await cli(["export", fresh, "--db", join(dir, "absent.db")]), "does not exist");
     expect(existsSync(fresh)).toBe(false);

@@ -31,7 +31,10 @@ function versionedHandler() {
     const n = (writes.get(key) ?? 0) + 1;
     writes.set(key, n);
     const child = `${key === "/" ? "/home" : key.replace(/\.html$/, "")}-v${n}.html`;
-    const html = htmlDoc(`${key} v${n}`, `<h1>${key}, written ${n}</h1><a href="${child}">next</a>`);
+    const html = htmlDoc(
+      `${key} v${n}`,
+      `<h1>${key}, written ${n}</h1><a href="${child}">next</a>`,
+    );
     return pageReply(html, [{ url: child, prompt: `The page ${child}.` }]);
   };
 }
@@ -42,7 +45,7 @@ function start(dbPath?: string): Site {
 }
 
 /** An admin action as a script sends it: a Bearer token, no cookie, no CSRF field needed. */
-async function act(s: Site, action: string, fields: Record<string, string>) {
+async function act(s: Site, action: string, fields: Record<string, string>, drain = true) {
   const res = await s.request(`/__admin/${action}`, {
     method: "POST",
     headers: {
@@ -52,7 +55,7 @@ async function act(s: Site, action: string, fields: Record<string, string>) {
     body: new URLSearchParams(fields),
   });
   expect(res.status).toBe(303);
-  await s.app.generator.drain();
+  if (drain) await s.app.generator.drain();
   return res.headers.get("location") ?? "";
 }
 
@@ -135,6 +138,19 @@ describe("versions in a running app", () => {
   });
 });
 
+test("while the page is being written again, a rollback is refused: the new page would be lost", async () => {
+  const s = start();
+  await page(s, "/");
+  s.fake.setHandler(() => ({ text: pageReply(htmlDoc("slow")), headersDelayMs: 300 }));
+  await act(s, "regenerate", { key: "/" }, false);
+  expect(await act(s, "rollback", { key: "/" }, false)).toContain("done=busy");
+  await s.app.generator.drain();
+  expect(s.store.versions("/").map((v) => [v.version, v.current])).toEqual([
+    [1, false],
+    [2, true],
+  ]);
+});
+
 describe("the schema", () => {
   test("pages of an older database become version 1; the next page of a key is 2", () => {
     const path = join(dir, "older.db");
@@ -193,12 +209,17 @@ describe("versions and rollback on the command line", () => {
     expect(listed.stdout).toMatch(/^VERSION\s+CREATED \(UTC\)\s+MODEL\s+COST\s+SIZE\s+STATE$/m);
     expect(listed.stdout).toMatch(/^\s*1\s.*claude-sonnet-4-6.*replaced /m);
     expect(listed.stdout).toMatch(/^\s*2\s.*current$/m);
-    const json = JSON.parse((await cli(["versions", "--json", "--db", path, "/index.html"])).stdout);
+    const json = JSON.parse(
+      (await cli(["versions", "--json", "--db", path, "/index.html"])).stdout,
+    );
     expect(json.key).toBe("/");
     expect(json.versions.map((v: { version: number }) => v.version)).toEqual([1, 2]);
 
     const r = await cli(["rollback", "/", "1", "--db", path]);
-    expect(r).toMatchObject({ code: 0, stdout: "rolled back / to version 1 (version 2 is kept)\n" });
+    expect(r).toMatchObject({
+      code: 0,
+      stdout: "rolled back / to version 1 (version 2 is kept)\n",
+    });
     let now = second;
     for (let i = 0; i < 100 && now.etag === second.etag; i++) {
       await Bun.sleep(50);
