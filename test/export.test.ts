@@ -9,7 +9,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { openStore } from "../src/store/store.ts";
 import { crawlLinkySite } from "./fixtures/linky-site.ts";
-import { CLI, cleanEnv, type Served, startServer } from "./fixtures/process.ts";
+import { CLI, runCli, type Served, startServer } from "./fixtures/process.ts";
 import { deadLinks, filesUnder } from "./fixtures/static-site.ts";
 
 const dir = mkdtempSync(join(tmpdir(), "rabbithole-export-"));
@@ -17,20 +17,7 @@ const db = join(dir, "site.db");
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 beforeAll(() => crawlLinkySite(db));
 
-async function cli(args: string[]) {
-  const proc = Bun.spawn([...CLI, ...args], {
-    cwd: dir,
-    env: cleanEnv,
-    stdout: "pipe",
-    stderr: "pipe",
-  });
-  const [stdout, stderr, code] = await Promise.all([
-    new Response(proc.stdout).text(),
-    new Response(proc.stderr).text(),
-    proc.exited,
-  ]);
-  return { code, stdout, stderr };
-}
+const cli = (args: string[]) => runCli(args, dir);
 
 /**
  * The database file and its WAL, hashed: what "unchanged" means. A read-only connection may

@@ -11,7 +11,7 @@ import { brotliDecompressSync, gunzipSync } from "node:zlib";
 import { rollbackPage } from "../src/generate/rollback.ts";
 import { openStore } from "../src/store/store.ts";
 import { htmlDoc, pageReply } from "./fixtures/fake-anthropic.ts";
-import { CLI, cleanEnv } from "./fixtures/process.ts";
+import { runCli } from "./fixtures/process.ts";
 import { keyOf, type Site, startSite } from "./fixtures/site.ts";
 
 const TOKEN = "versions-test-admin-token-0123456789";
@@ -173,20 +173,7 @@ describe("the schema", () => {
   });
 });
 
-async function cli(args: string[]) {
-  const proc = Bun.spawn([...CLI, ...args], {
-    cwd: dir,
-    env: cleanEnv,
-    stdout: "pipe",
-    stderr: "pipe",
-  });
-  const [stdout, stderr, code] = await Promise.all([
-    new Response(proc.stdout).text(),
-    new Response(proc.stderr).text(),
-    proc.exited,
-  ]);
-  return { code, stdout, stderr };
-}
+const cli = (args: string[]) => runCli(args, dir);
 
 function expectUsage(r: { code: number; stderr: string }, ...parts: string[]): void {
   expect(r.code).toBe(2);
