@@ -123,6 +123,14 @@ describe("versions in a running app", () => {
     await act(s, "rollback", { key: "/" });
     expect((await page(s, "/")).bytes).toEqual(before.bytes);
     expect(s.store.versions("/")).toMatchObject([{ version: 1, current: true }]);
+    // A page other than the homepage gets its dcz copy afresh, against the homepage as it is.
+    await page(s, "/home-v1.html");
+    await act(s, "purge", { key: "/home-v1.html" });
+    await act(s, "rollback", { key: "/home-v1.html" });
+    const home = s.store.getPage("/")?.html as string;
+    const dict = new Bun.CryptoHasher("sha256").update(home).digest("base64");
+    expect(s.store.getPage("/home-v1.html")).toMatchObject({ dcz_dict: dict });
+    expect(s.store.getPage("/home-v1.html")?.dcz?.length).toBeGreaterThan(40);
   });
 
   test("what cannot be rolled back says so and changes nothing", async () => {
