@@ -5,6 +5,8 @@
 import type { GenerateRequest, GenerateResult, LlmClient } from "../types.ts";
 import { ZERO_USAGE } from "../types.ts";
 import { MAPPINGS_DELIMITER } from "./parse.ts";
+import { writeOfflineMemoryPage } from "../memory/offline.ts";
+import { readMemoryPrompt } from "../memory/prompt.ts";
 import { readUserPrompt } from "./prompt.ts";
 
 export interface OfflineOptions {
@@ -27,7 +29,10 @@ export function createOfflineClient(opts: OfflineOptions = {}): LlmClient {
     free: true,
     async generate(req: GenerateRequest): Promise<GenerateResult> {
       req.signal?.throwIfAborted();
-      const text = writeOfflinePage(req.prompt);
+      // Site memory's prompts get its contract: content into the shell, canon, the bible.
+      const text = readMemoryPrompt(req.prompt)
+        ? writeOfflineMemoryPage(req.prompt, req.bible)
+        : writeOfflinePage(req.prompt);
       const chunks = Math.ceil(text.length / CHUNK_CHARS);
       const pause = Math.min(delay, Math.floor(MAX_STREAM_MS / chunks));
       for (let i = 0; i < text.length; i += CHUNK_CHARS) {
