@@ -58,7 +58,13 @@ export function createPlanner(store: Store, o: PlanOptions) {
         request: originalRequest(m, o.depthLimit, o.maxTokens),
         prefix: "",
         filter: createHtmlFilter(),
-        finish: (text) => ({ ...parseOutput(text, { allowMappings, base: m.key }), tail: "" }),
+        finish: (text) => {
+          const parsed = parseOutput(text, { allowMappings, base: m.key });
+          // Indexed all the same: a site that turns memory on later has its pages as context.
+          const title = parsed.html ? (titleOf(parsed.html) ?? m.key) : m.key;
+          const memory = { title, text: plainText(parsed.html ?? ""), canon: [], bible: null };
+          return { ...parsed, memory, tail: "" };
+        },
       };
     }
     const bible = store.memory.bible();

@@ -10,6 +10,8 @@ export function plainText(html: string, maxChars = 20_000): string {
     html
       .replace(/<!--[\s\S]*?-->/g, " ")
       .replace(NOT_TEXT, " ")
+      // Inline elements join their words to the sentence; any other tag separates words.
+      .replace(/<\/?(?:a|em|strong|span|b|i|code|abbr|small|sup|sub|mark|q|cite|time)\b[^>]*>/gi, "")
       .replace(/<[^>]*>/g, " "),
   )
     .replace(/\s+/g, " ")
