@@ -53,7 +53,11 @@ describe.skipIf(!hasChromium)("site memory in a real browser", () => {
       await page.locator("header.site a.brand").waitFor({ state: "visible" });
       const painted = performance.now();
       expect(await page.title()).toBe("the great volcanoes of Tharsis");
-      expect(await page.locator("header.site nav a").allTextContents()).toEqual(["Home", "Geology", "Missions"]);
+      expect(await page.locator("header.site nav a").allTextContents()).toEqual([
+        "Home",
+        "Geology",
+        "Missions",
+      ]);
       // Nothing has come from the model yet.
       expect(firstToken).toBe(0);
       expect(await page.locator("main").count()).toBe(0);

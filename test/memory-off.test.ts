@@ -10,7 +10,8 @@ for (const model of ["claude-sonnet-4-6", "claude-sonnet-5-5"] as const) {
   test(`--memory off sends exactly the original requests (${model})`, async () => {
     const site = startSite({ handler: treeHandler, model, depthLimit: 3, memory: false });
     try {
-      for (const p of ["/", "/p-a.html", "/p-a-b.html"]) expect((await site.get(p)).status).toBe(200);
+      for (const p of ["/", "/p-a.html", "/p-a-b.html"])
+        expect((await site.get(p)).status).toBe(200);
       expect(site.fake.requests.map((r) => r.raw)).toEqual(golden[model]);
     } finally {
       await site.close();

@@ -3,9 +3,9 @@
 // context (existing pages, passages, canon) reaches the prompt, a whole document is accepted.
 
 import { afterEach, describe, expect, test } from "bun:test";
-import { mkdtempSync } from "node:fs";
+import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { dirname, join } from "node:path";
 import { extractShell } from "../src/memory/shell.ts";
 import { htmlDoc } from "./fixtures/fake-anthropic.ts";
 import { BIBLE, contentAnswer, FOOTER, memoryHandler } from "./fixtures/memory-site.ts";
@@ -22,7 +22,8 @@ function open(handler = memoryHandler()) {
   return site;
 }
 
-const systemOf = (s: Site, i: number) => s.fake.requests[i]?.body.system as { text: string; cache_control?: unknown }[];
+const systemOf = (s: Site, i: number) =>
+  s.fake.requests[i]?.body.system as { text: string; cache_control?: unknown }[];
 
 describe("the bible", () => {
   test("is written with the homepage (no extra call) and sent, cached, with every later call", async () => {
@@ -57,7 +58,9 @@ describe("the shell", () => {
     await s.get("/");
     await s.get("/geology.html");
     await s.get("/volcanoes.html");
-    const shells = ["/", "/geology.html", "/volcanoes.html"].map((k) => extractShell(s.store.getPage(k)?.html ?? ""));
+    const shells = ["/", "/geology.html", "/volcanoes.html"].map((k) =>
+      extractShell(s.store.getPage(k)?.html ?? ""),
+    );
     for (const sh of shells.slice(1)) {
       expect(sh?.header).toBe(shells[0]?.header as string);
       expect(sh?.footer).toBe(FOOTER);
@@ -86,13 +89,20 @@ describe("the shell", () => {
     expect(b.indexOf("</header>")).toBeLessThan(b.indexOf("<main>"));
     expect(b.indexOf("</main>")).toBeLessThan(b.indexOf(FOOTER));
     expect(b).not.toContain("---MAPPINGS---");
-    expect(b).not.toContain("/volcanoes/deeper.html\",");
+    expect(b).not.toContain('/volcanoes/deeper.html",');
     expect(b.trimEnd().endsWith("</html>")).toBe(true);
   });
 
   test("a whole-document answer is accepted: its main content is placed in the shell", async () => {
-    const doc = htmlDoc("A stray document", "<header>Another header</header><main><h1>Stray</h1><p>Kept.</p></main><footer>Another footer</footer>");
-    const s = open(memoryHandler((key) => (key === "/geology.html" ? `Sure! Here it is:\n${doc}\n---MAPPINGS---\n[]` : undefined)));
+    const doc = htmlDoc(
+      "A stray document",
+      "<header>Another header</header><main><h1>Stray</h1><p>Kept.</p></main><footer>Another footer</footer>",
+    );
+    const s = open(
+      memoryHandler((key) =>
+        key === "/geology.html" ? `Sure! Here it is:\n${doc}\n---MAPPINGS---\n[]` : undefined,
+      ),
+    );
     await s.get("/");
     const live = await s.get("/geology.html");
     expect(live.status).toBe(200);
@@ -109,7 +119,14 @@ describe("the shell", () => {
 
   test("content cut short is not cached, and the live page ends with the failure notice", async () => {
     const s = open(
-      memoryHandler((key) => (key === "/geology.html" ? { text: "<title>G</title>\n<main><h1>Geology</h1><p>Half a sent", stopReason: "end_turn" } : undefined)),
+      memoryHandler((key) =>
+        key === "/geology.html"
+          ? {
+              text: "<title>G</title>\n<main><h1>Geology</h1><p>Half a sent",
+              stopReason: "end_turn",
+            }
+          : undefined,
+      ),
     );
     await s.get("/");
     const live = await s.get("/geology.html");
@@ -124,10 +141,15 @@ describe("context", () => {
     const s = open(
       memoryHandler((key) =>
         key === "/geology.html"
-          ? contentAnswer(key, "Olympus Mons, tallest of the Tharsis volcanoes, has a caldera 80 km wide.", [], [
-              "Olympus Mons: 30 km high",
-              "Caldera of Olympus Mons: 80 km wide, the widest of any Tharsis volcano",
-            ])
+          ? contentAnswer(
+              key,
+              "Olympus Mons, tallest of the Tharsis volcanoes, has a caldera 80 km wide.",
+              [],
+              [
+                "Olympus Mons: 30 km high",
+                "Caldera of Olympus Mons: 80 km wide, the widest of any Tharsis volcano",
+              ],
+            )
           : undefined,
       ),
     );
@@ -137,10 +159,14 @@ describe("context", () => {
     const prompt = userPromptOf(s.fake.requests[2]?.body as never);
     expect(prompt).toContain("<context>");
     expect(prompt).toContain("The page that links here:\n/ — The Red Atlas");
-    expect(prompt).toContain('What it says about this link: "Start with the geology, or the great volcanoes of Tharsis."');
+    expect(prompt).toContain(
+      'What it says about this link: "Start with the geology, or the great volcanoes of Tharsis."',
+    );
     expect(prompt).toMatch(/- \/geology\.html — \/geology\.html — The Red Atlas/);
     expect(prompt).toMatch(/\[\/geology\.html\] .*caldera 80 km wide/);
-    expect(prompt).toContain("- Caldera of Olympus Mons: 80 km wide, the widest of any Tharsis volcano");
+    expect(prompt).toContain(
+      "- Caldera of Olympus Mons: 80 km wide, the widest of any Tharsis volcano",
+    );
     // The bible's fact about Olympus Mons came first: the later "30 km" never replaced it.
     expect(prompt).not.toContain("Olympus Mons: 30 km high");
     expect(s.store.memory.canonAbout(["olympus"], 5)).toContainEqual({
@@ -161,18 +187,22 @@ describe("an older site", () => {
       key === "/geology.html" && prompt.includes("no bible yet")
         ? `${contentAnswer(key, "Rocks.")}\n---BIBLE---\n${BIBLE}`
         : undefined;
-    const s = (site = startSite({ handler: memoryHandler(withBible), memory: true, dbPath }));
+    const s = startSite({ handler: memoryHandler(withBible), memory: true, dbPath });
+    site = s;
     expect((await s.get("/geology.html")).status).toBe(200);
     expect(s.fake.calls).toBe(1);
     const prompt = userPromptOf(s.fake.requests[0]?.body as never);
     expect(prompt).toContain("Layout: content");
     expect(prompt).toContain("The homepage (/): The Red Atlas");
-    expect(prompt).toContain("Its navigation: The Red Atlas /; Home /; Geology /geology.html; Missions /missions.html");
+    expect(prompt).toContain(
+      "Its navigation: The Red Atlas /; Home /; Geology /geology.html; Missions /missions.html",
+    );
     expect(s.store.memory.bible()?.text).toBe(BIBLE);
     expect(s.store.memory.bible()?.source).toBe("/geology.html");
     expect(extractShell(s.store.getPage("/geology.html")?.html ?? "")?.footer).toBe(FOOTER);
     // The next page gets the bible as its cached system block, and is not asked for one.
     await s.get("/volcanoes.html");
     expect(systemOf(s, 1)[1]?.text).toContain(BIBLE);
+    rmSync(dirname(dbPath), { recursive: true, force: true });
   });
 });

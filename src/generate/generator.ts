@@ -4,6 +4,7 @@
 
 import type { Price } from "../llm/prices.ts";
 import { SYSTEM_PROMPT } from "../llm/prompt.ts";
+import { createPlanner, type PagePlan } from "../memory/plan.ts";
 import type { Store } from "../store/store.ts";
 import type { Clock, LlmClient, Logger, Mapping } from "../types.ts";
 import { createBudget, roundCeilingUsd } from "./budget.ts";
@@ -11,7 +12,6 @@ import { budgetNotices } from "./budget-notice.ts";
 import { createCooldown } from "./cooldown.ts";
 import { Fanout } from "./fanout.ts";
 import { createLedger } from "./ledger.ts";
-import { createPlanner, type PagePlan } from "../memory/plan.ts";
 import { type FailureKind, type FlightResult, type GenerationEvent, runGeneration } from "./run.ts";
 
 export type { FailureKind, FlightResult, GenerationEvent } from "./run.ts";

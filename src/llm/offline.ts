@@ -2,11 +2,11 @@
 // the exact output format a model must produce, so the whole server (streaming, parsing,
 // mappings, depth limit, cache) can be run and tested without spending anything.
 
+import { writeOfflineMemoryPage } from "../memory/offline.ts";
+import { readMemoryPrompt } from "../memory/prompt.ts";
 import type { GenerateRequest, GenerateResult, LlmClient } from "../types.ts";
 import { ZERO_USAGE } from "../types.ts";
 import { MAPPINGS_DELIMITER } from "./parse.ts";
-import { writeOfflineMemoryPage } from "../memory/offline.ts";
-import { readMemoryPrompt } from "../memory/prompt.ts";
 import { readUserPrompt } from "./prompt.ts";
 
 export interface OfflineOptions {

@@ -86,7 +86,11 @@ export function readMappings(block: string, base: string): ParsedOutput["mapping
     seen.add(key);
     // A title (the link's words) is asked for under site memory only.
     const named = typeof title === "string" && title.trim() !== "";
-    out.push({ url: key, prompt: prompt.trim(), ...(named ? { title: title.trim().slice(0, 200) } : {}) });
+    out.push({
+      url: key,
+      prompt: prompt.trim(),
+      ...(named ? { title: title.trim().slice(0, 200) } : {}),
+    });
   }
   return out;
 }

@@ -65,7 +65,8 @@ function splitBlocks(text: string, document: boolean) {
   const found: { name: string; at: number; end: number }[] = [];
   BLOCK.lastIndex = from;
   for (let m = BLOCK.exec(text); m; m = BLOCK.exec(text)) {
-    if (!found.some((f) => f.name === m?.[1])) found.push({ name: m[1] as string, at: m.index, end: m.index + m[0].length });
+    if (!found.some((f) => f.name === m?.[1]))
+      found.push({ name: m[1] as string, at: m.index, end: m.index + m[0].length });
   }
   const out: { page: string; MAPPINGS?: string; CANON?: string; BIBLE?: string } = {
     page: text.slice(0, found[0]?.at ?? text.length),
@@ -97,7 +98,10 @@ function readContent(page: string, fallbackTitle: string): PageContent | null {
     return isCompleteDocument(doc) ? contentOfDocument(doc, fallbackTitle) : null;
   }
   const titleEl = /<title\b[^>]*>([\s\S]*?)<\/title\s*>/i.exec(text);
-  const title = decodeEntities(titleEl?.[1] ?? "").replace(/\s+/g, " ").trim() || fallbackTitle;
+  const title =
+    decodeEntities(titleEl?.[1] ?? "")
+      .replace(/\s+/g, " ")
+      .trim() || fallbackTitle;
   let rest = titleEl ? text.replace(titleEl[0], "") : text;
   const mainAt = rest.search(/<main\b/i);
   const before = mainAt === -1 ? rest : rest.slice(0, mainAt);

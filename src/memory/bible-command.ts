@@ -25,7 +25,9 @@ export function showBible(dbPath: string, json: boolean): string {
 
 export function replaceBible(dbPath: string, file: string): string {
   const where = `--set "${file}"`;
-  const text = readBoundedFile({ value: file, where }, MAX_BIBLE_BYTES, "a bible").replace(/^\uFEFF/, "").trim();
+  const text = readBoundedFile({ value: file, where }, MAX_BIBLE_BYTES, "a bible")
+    .replace(/^\uFEFF/, "")
+    .trim();
   const problem = bibleProblem(text);
   if (problem) throw new UsageError(`${where}: the bible ${problem}`);
   const role = litefsCluster(dbPath).role();
@@ -34,7 +36,8 @@ export function replaceBible(dbPath: string, file: string): string {
       `"${dbPath}" is a LiteFS replica (the primary is ${role.host || "not connected yet"}): run bible --set on the primary`,
     );
   }
-  if (dbPath !== ":memory:" && !existsSync(dbPath)) throw new UsageError(`database "${dbPath}" does not exist`);
+  if (dbPath !== ":memory:" && !existsSync(dbPath))
+    throw new UsageError(`database "${dbPath}" does not exist`);
   const store = openStore(dbPath);
   try {
     const canon = bibleCanon(text);

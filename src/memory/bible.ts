@@ -27,7 +27,7 @@ export const MAX_BIBLE_BYTES = 32 * 1024;
 
 const FIELD = new RegExp(`^(${BIBLE_FIELDS.join("|")})\\s*:\\s*(.*)$`, "i");
 const CANON_LINE = /^\s*[-*•]\s*([^:\n]{1,80}?)\s*:\s*(\S.{0,400})$/;
-const HEX = /#[0-9a-f]+\b/gi;
+const HEX = /#[0-9a-z]+/gi;
 
 /** The labelled fields of a bible (lines under a label continue it), keyed by label. */
 export function bibleFields(text: string): Map<string, string> {
@@ -82,7 +82,8 @@ export function navigationOf(text: string): { label: string; path: string }[] {
  */
 export function bibleProblem(text: string): string | null {
   if (text.trim() === "") return "is empty";
-  if (text.includes("\0") || text.includes("\uFFFD")) return "is not UTF-8 text (binary bytes in it)";
+  if (text.includes("\0") || text.includes("\uFFFD"))
+    return "is not UTF-8 text (binary bytes in it)";
   const bytes = Buffer.byteLength(text);
   if (bytes > MAX_BIBLE_BYTES) {
     return `is ${Math.ceil(bytes / 1024)} KiB: a bible is sent with every page, at most ${MAX_BIBLE_BYTES / 1024} KiB`;

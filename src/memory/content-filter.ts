@@ -39,7 +39,8 @@ export function createContentFilter(prefix: string) {
       const title = raw.slice(emitted, limit).search(/<title\b/i);
       if (title !== -1) {
         const close = /<\/title\s*>/i.exec(raw.slice(emitted + title));
-        if (!close || emitted + title + close.index + close[0].length > limit) limit = emitted + title;
+        if (!close || emitted + title + close.index + close[0].length > limit)
+          limit = emitted + title;
       }
       if (limit <= emitted) return "";
       const out = raw.slice(emitted, limit).replace(/<title\b[^>]*>[\s\S]*?<\/title\s*>\s*/gi, "");

@@ -19,7 +19,11 @@ export function subjectWords(m: Mapping): string[] {
   return searchWords(`${m.title ?? ""} ${path} ${m.prompt.slice(0, 300)}`, 14);
 }
 
-export function buildContext(store: Store, m: Mapping, budgetTokens = DEFAULT_CONTEXT_TOKENS): string {
+export function buildContext(
+  store: Store,
+  m: Mapping,
+  budgetTokens = DEFAULT_CONTEXT_TOKENS,
+): string {
   const words = subjectWords(m);
   const mem = store.memory;
   let carried = 0;
@@ -85,7 +89,9 @@ const BLOCK_OPEN = /<(p|li|dd|td|figcaption|blockquote|h[1-6])\b[^>]*>/gi;
 
 /** The text of the block holding the parent's link to `key`, or null. */
 export function aboutLink(parentHtml: string, key: string): string | null {
-  const at = [`href="${key}"`, `href='${key}'`].map((h) => parentHtml.indexOf(h)).find((i) => i !== -1);
+  const at = [`href="${key}"`, `href='${key}'`]
+    .map((h) => parentHtml.indexOf(h))
+    .find((i) => i !== -1);
   if (at === undefined) return null;
   let open = -1;
   let name = "";

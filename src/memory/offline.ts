@@ -2,8 +2,8 @@
 // homepage, content for later pages, short briefs with titles, canon, the bible when asked), so
 // the whole flow runs without a key. It reuses the placeholder pages of llm/offline.ts.
 
-import { MAPPINGS_DELIMITER, parseOutput } from "../llm/parse.ts";
 import { writeOfflinePage } from "../llm/offline.ts";
+import { MAPPINGS_DELIMITER, parseOutput } from "../llm/parse.ts";
 import { buildUserPrompt, readUserPrompt } from "../llm/prompt.ts";
 import { BIBLE_DELIMITER, CANON_DELIMITER } from "./answer.ts";
 import { bibleFields } from "./bible.ts";
@@ -20,14 +20,31 @@ export function writeOfflineMemoryPage(userPrompt: string, bible?: string): stri
   const fields = bibleFields(bible?.replace(/^# The site bible\s*/, "") ?? "");
   const site = fields.get("Name");
   // The placeholder writer keeps a site's name and description through these brief fields.
-  const brief = site ? `Site: ${site}\nAbout: ${fields.get("Purpose") ?? site}\n${base.prompt}` : base.prompt;
-  const legacy = buildUserPrompt({ key: base.key, prompt: brief, depth: Number(depth), depthLimit: Number(limit) });
-  const parsed = parseOutput(writeOfflinePage(legacy), { allowMappings: !base.atLimit, base: base.key });
+  const brief = site
+    ? `Site: ${site}\nAbout: ${fields.get("Purpose") ?? site}\n${base.prompt}`
+    : base.prompt;
+  const legacy = buildUserPrompt({
+    key: base.key,
+    prompt: brief,
+    depth: Number(depth),
+    depthLimit: Number(limit),
+  });
+  const parsed = parseOutput(writeOfflinePage(legacy), {
+    allowMappings: !base.atLimit,
+    base: base.key,
+  });
   const html = parsed.html as string;
   const name = site ?? titleOf(html) ?? "An offline site";
   const mappings = parsed.mappings.map((c) => {
-    const label = new RegExp(`href="${c.url.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}">([^<]+)<`).exec(html)?.[1] ?? c.url;
-    return { url: c.url, title: label, prompt: `${label}: the page of ${name} about ${label.toLowerCase()}.` };
+    const label =
+      new RegExp(`href="${c.url.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}">([^<]+)<`).exec(
+        html,
+      )?.[1] ?? c.url;
+    return {
+      url: c.url,
+      title: label,
+      prompt: `${label}: the page of ${name} about ${label.toLowerCase()}.`,
+    };
   });
   let page = html;
   if (mem.layout === "content") {
@@ -37,7 +54,13 @@ export function writeOfflineMemoryPage(userPrompt: string, bible?: string): stri
     page = `<title>${c.title}</title>\n${c.main.replace(/<main>/, `<main>\n${banner}`)}`;
   }
   const title = base.key === "/" ? name : mem.title || base.key;
-  const parts = [page, MAPPINGS_DELIMITER, JSON.stringify(mappings), CANON_DELIMITER, `- ${title}: a page of ${name} at ${base.key}, written offline`];
+  const parts = [
+    page,
+    MAPPINGS_DELIMITER,
+    JSON.stringify(mappings),
+    CANON_DELIMITER,
+    `- ${title}: a page of ${name} at ${base.key}, written offline`,
+  ];
   if (mem.wantBible) parts.push(BIBLE_DELIMITER, offlineBible(name, html, base.prompt));
   return `${parts.join("\n")}\n`;
 }
@@ -64,7 +87,9 @@ function hslHex(h: number, s: number, l: number): string {
   const f = (n: number) => {
     const k = (n + h / 30) % 12;
     const c = l - a * Math.max(-1, Math.min(k - 3, 9 - k, 1));
-    return Math.round(c * 255).toString(16).padStart(2, "0");
+    return Math.round(c * 255)
+      .toString(16)
+      .padStart(2, "0");
   };
   return `#${f(0)}${f(8)}${f(4)}`;
 }

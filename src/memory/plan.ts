@@ -71,10 +71,20 @@ export function createPlanner(store: Store, o: PlanOptions) {
     const site = m.key === "/" ? { shell: null, home: "" } : shell();
     const layout = site.shell ? "content" : "document";
     const title = m.title?.trim() || titleFromKey(m.key);
-    let context = m.key === "/" && m.parent === null && !store.hasPage("/") ? "" : buildContext(store, m, o.contextTokens ?? DEFAULT_CONTEXT_TOKENS);
+    let context =
+      m.key === "/" && m.parent === null && !store.hasPage("/")
+        ? ""
+        : buildContext(store, m, o.contextTokens ?? DEFAULT_CONTEXT_TOKENS);
     // An older site has no bible: the homepage it has is what the model draws one from.
     if (!bible && site.home) context = `${homeSummary(site.home)}\n\n${context}`.trim();
-    const prompt = buildMemoryPrompt({ ...m, depthLimit: o.depthLimit, layout, title, context, wantBible: !bible });
+    const prompt = buildMemoryPrompt({
+      ...m,
+      depthLimit: o.depthLimit,
+      layout,
+      title,
+      context,
+      wantBible: !bible,
+    });
     const request = {
       system: MEMORY_SYSTEM_PROMPT,
       ...(bible ? { bible: bibleBlock(bible.text) } : {}),
@@ -90,7 +100,12 @@ export function createPlanner(store: Store, o: PlanOptions) {
         finish: (text) => {
           const a = parseMemoryAnswer(text, { layout, allowMappings, base: m.key, title });
           const pageTitle = a.html ? (titleOf(a.html) ?? title) : title;
-          const memory = { title: pageTitle, text: plainText(a.html ?? ""), canon: a.canon, bible: bible ? null : a.bible };
+          const memory = {
+            title: pageTitle,
+            text: plainText(a.html ?? ""),
+            canon: a.canon,
+            bible: bible ? null : a.bible,
+          };
           return { html: a.html, mappings: a.mappings, memory, tail: "" };
         },
       };
@@ -107,8 +122,18 @@ export function createPlanner(store: Store, o: PlanOptions) {
         const c = a.content;
         if (!c) return { html: null, mappings: a.mappings, tail: "" };
         const rest = filter.streamedContent ? "" : `${c.styleFirst ? "" : c.style}\n${c.main}`;
-        const memory = { title: c.title, text: plainText(c.main), canon: a.canon, bible: bible ? null : a.bible };
-        return { html: assemblePage(s, c), mappings: a.mappings, memory, tail: rest + shellSuffix(s) };
+        const memory = {
+          title: c.title,
+          text: plainText(c.main),
+          canon: a.canon,
+          bible: bible ? null : a.bible,
+        };
+        return {
+          html: assemblePage(s, c),
+          mappings: a.mappings,
+          memory,
+          tail: rest + shellSuffix(s),
+        };
       },
     };
   };
@@ -121,11 +146,17 @@ export function originalRequest(m: Mapping, depthLimit: number, maxTokens: numbe
 
 /** What an older site's homepage shows, for the model to draw the bible from. */
 function homeSummary(home: string): string {
-  const nav = [...(extractShell(home)?.header ?? "").matchAll(/<a\b[^>]*href="([^"]*)"[^>]*>([\s\S]*?)<\/a>/gi)]
+  const nav = [
+    ...(extractShell(home)?.header ?? "").matchAll(
+      /<a\b[^>]*href="([^"]*)"[^>]*>([\s\S]*?)<\/a>/gi,
+    ),
+  ]
     .map((a) => `${plainText(a[2] ?? "")} ${a[1]}`)
     .join("; ");
   const styles = (home.match(/<style\b[^>]*>([\s\S]*?)<\/style\s*>/gi) ?? []).join("\n");
-  const colours = [...new Set(styles.match(/#[0-9a-f]{6}\b|#[0-9a-f]{3}\b/gi) ?? [])].slice(0, 12).join(", ");
+  const colours = [...new Set(styles.match(/#[0-9a-f]{6}\b|#[0-9a-f]{3}\b/gi) ?? [])]
+    .slice(0, 12)
+    .join(", ");
   return [
     `The homepage (/): ${titleOf(home) ?? "untitled"}`,
     `Its navigation: ${nav || "none"}`,
@@ -141,6 +172,9 @@ export function titleFromKey(key: string): string {
   try {
     words = decodeURIComponent(last);
   } catch {}
-  words = words.replace(/\.html?$/, "").replace(/[-_+]+/g, " ").trim();
+  words = words
+    .replace(/\.html?$/, "")
+    .replace(/[-_+]+/g, " ")
+    .trim();
   return words ? words.charAt(0).toUpperCase() + words.slice(1) : "Home";
 }

@@ -142,7 +142,8 @@ export interface MemoryPromptInput {
 
 const LAYOUT_NOTE = {
   content: "Write the content layout: <title>, optional <style>, <main>.",
-  document: "Write the document layout: the whole HTML document, with the site's header and footer.",
+  document:
+    "Write the document layout: the whole HTML document, with the site's header and footer.",
 };
 
 export function buildMemoryPrompt(m: MemoryPromptInput): string {
@@ -176,7 +177,10 @@ export function buildMemoryPrompt(m: MemoryPromptInput): string {
 export function readMemoryPrompt(
   text: string,
 ): { layout: "content" | "document"; title: string; wantBible: boolean } | null {
-  const layout = /^Layout: (content|document)$/m.exec(text)?.[1] as "content" | "document" | undefined;
+  const layout = /^Layout: (content|document)$/m.exec(text)?.[1] as
+    | "content"
+    | "document"
+    | undefined;
   if (!layout) return null;
   return {
     layout,

@@ -31,7 +31,8 @@ export function extractShell(home: string): Shell | null {
   const headOpen = /<head\b[^>]*>/i.exec(home);
   const headClose = home.search(/<\/head\s*>/i);
   const bodyOpen = /<body\b[^>]*>/i.exec(home);
-  if (!headOpen || headClose < headOpen.index || !bodyOpen || bodyOpen.index < headClose) return null;
+  if (!headOpen || headClose < headOpen.index || !bodyOpen || bodyOpen.index < headClose)
+    return null;
   const start = home.search(/<!doctype|<html/i);
   const open = `${home.slice(Math.max(0, start), headOpen.index + headOpen[0].length)}`;
   const head = home
@@ -63,7 +64,11 @@ export function shellSuffix(shell: Shell): string {
 /** The stored page: the shell around the content, the page's own style in its head. */
 export function assemblePage(shell: Shell, c: PageContent): string {
   const style = c.style.trim();
-  const head = !style ? shell.head : c.styleFirst ? `${style}\n${shell.head}` : `${shell.head}\n${style}`;
+  const head = !style
+    ? shell.head
+    : c.styleFirst
+      ? `${style}\n${shell.head}`
+      : `${shell.head}\n${style}`;
   return (
     `${shell.open}\n<title>${escapeHtml(c.title)}</title>\n${head}\n</head>\n` +
     `${shell.body}\n${shell.header}\n${c.main.trim()}${shellSuffix(shell)}`
@@ -77,7 +82,9 @@ export function assemblePage(shell: Shell, c: PageContent): string {
 export function contentOfDocument(doc: string, fallbackTitle: string): PageContent {
   const title = /<title\b[^>]*>([\s\S]*?)<\/title\s*>/i.exec(doc)?.[1]?.trim() || fallbackTitle;
   const headEnd = doc.search(/<\/head\s*>/i);
-  const styles = (doc.slice(0, Math.max(0, headEnd)).match(/<style\b[^>]*>[\s\S]*?<\/style\s*>/gi) ?? []).join("\n");
+  const styles = (
+    doc.slice(0, Math.max(0, headEnd)).match(/<style\b[^>]*>[\s\S]*?<\/style\s*>/gi) ?? []
+  ).join("\n");
   const main = firstElement(doc, "main");
   if (main) return { title: decodeTitle(title), style: styles, main, styleFirst: true };
   const bodyOpen = /<body\b[^>]*>/i.exec(doc);
@@ -86,12 +93,25 @@ export function contentOfDocument(doc: string, fallbackTitle: string): PageConte
   const header = firstElement(body, "header");
   if (header) body = body.replace(header, "");
   const footer = lastTopLevel(body, "footer");
-  if (footer) body = body.slice(0, body.lastIndexOf(footer)) + body.slice(body.lastIndexOf(footer) + footer.length);
-  return { title: decodeTitle(title), style: styles, main: `<main>\n${body.trim()}\n</main>`, styleFirst: true };
+  if (footer)
+    body =
+      body.slice(0, body.lastIndexOf(footer)) +
+      body.slice(body.lastIndexOf(footer) + footer.length);
+  return {
+    title: decodeTitle(title),
+    style: styles,
+    main: `<main>\n${body.trim()}\n</main>`,
+    styleFirst: true,
+  };
 }
 
 function decodeTitle(t: string): string {
-  return t.replace(/&amp;/g, "&").replace(/&lt;/g, "<").replace(/&gt;/g, ">").replace(/&quot;/g, '"').replace(/&#39;/g, "'");
+  return t
+    .replace(/&amp;/g, "&")
+    .replace(/&lt;/g, "<")
+    .replace(/&gt;/g, ">")
+    .replace(/&quot;/g, '"')
+    .replace(/&#39;/g, "'");
 }
 
 /** The first `<name …>…</name>` element, nested ones of the same name counted. */

@@ -52,24 +52,30 @@ export interface MemoryStore {
 
 export function memoryStore(db: Database, now: () => number): MemoryStore {
   const addCanon = (e: CanonEntry, source: string, replace: boolean) => {
-    const old = db.query("SELECT id, subject, fact FROM canon WHERE subject = ?").get(e.subject) as {
+    const old = db
+      .query("SELECT id, subject, fact FROM canon WHERE subject = ?")
+      .get(e.subject) as {
       id: number;
       subject: string;
       fact: string;
     } | null;
     if (old && !replace) return;
     if (old) {
-      db.query("INSERT INTO canon_search (canon_search, rowid, subject, fact) VALUES ('delete', ?, ?, ?)").run(
-        old.id,
-        old.subject,
-        old.fact,
-      );
+      db.query(
+        "INSERT INTO canon_search (canon_search, rowid, subject, fact) VALUES ('delete', ?, ?, ?)",
+      ).run(old.id, old.subject, old.fact);
       db.query("DELETE FROM canon WHERE id = ?").run(old.id);
     }
     const row = db
-      .query("INSERT INTO canon (subject, fact, source, created_at) VALUES (?, ?, ?, ?) RETURNING id")
+      .query(
+        "INSERT INTO canon (subject, fact, source, created_at) VALUES (?, ?, ?, ?) RETURNING id",
+      )
       .get(e.subject, e.fact, source, now()) as { id: number };
-    db.query("INSERT INTO canon_search (rowid, subject, fact) VALUES (?, ?, ?)").run(row.id, e.subject, e.fact);
+    db.query("INSERT INTO canon_search (rowid, subject, fact) VALUES (?, ?, ?)").run(
+      row.id,
+      e.subject,
+      e.fact,
+    );
   };
   const writeBible = (text: string, source: string) =>
     db
@@ -82,7 +88,9 @@ export function memoryStore(db: Database, now: () => number): MemoryStore {
 
   return {
     bible: () =>
-      db.query("SELECT text, source, updated_at AS updatedAt FROM bible WHERE id = 1").get() as Bible | null,
+      db
+        .query("SELECT text, source, updated_at AS updatedAt FROM bible WHERE id = 1")
+        .get() as Bible | null,
     setBible: (text, source, canon) =>
       db.transaction(() => {
         writeBible(text, source);
@@ -128,11 +136,18 @@ export function memoryStore(db: Database, now: () => number): MemoryStore {
       return [...related, ...rest.filter((p) => !seen.has(p.key))].slice(0, limit);
     },
     pageTitle: (key) =>
-      (db.query("SELECT title FROM pages WHERE key = ?").get(key) as { title: string | null } | null)?.title ??
-      null,
+      (
+        db.query("SELECT title FROM pages WHERE key = ?").get(key) as {
+          title: string | null;
+        } | null
+      )?.title ?? null,
     save: (key, m) => {
       db.query("UPDATE pages SET title = ? WHERE key = ?").run(m.title, key);
-      db.query("INSERT INTO page_text (key, title, body) VALUES (?, ?, ?)").run(key, m.title, m.text);
+      db.query("INSERT INTO page_text (key, title, body) VALUES (?, ?, ?)").run(
+        key,
+        m.title,
+        m.text,
+      );
       for (const e of m.canon) addCanon(e, key, false);
       if (m.bible !== null) writeBible(m.bible, key);
     },

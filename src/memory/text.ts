@@ -1,8 +1,16 @@
 // Plain text out of a page's HTML, and the token arithmetic the context bound is kept in.
 
 /** Elements whose content is not what the page says (styles, scripts, drawings, the shell). */
-const NOT_TEXT = /<(style|script|svg|head|header|nav|footer|template|noscript)\b[\s\S]*?<\/\1\s*>/gi;
-const ENTITIES: Record<string, string> = { amp: "&", lt: "<", gt: ">", quot: '"', apos: "'", nbsp: " " };
+const NOT_TEXT =
+  /<(style|script|svg|head|header|nav|footer|template|noscript)\b[\s\S]*?<\/\1\s*>/gi;
+const ENTITIES: Record<string, string> = {
+  amp: "&",
+  lt: "<",
+  gt: ">",
+  quot: '"',
+  apos: "'",
+  nbsp: " ",
+};
 
 /** What a page says, as one line of text: markup, the shell and the styles left out. */
 export function plainText(html: string, maxChars = 20_000): string {
@@ -11,7 +19,10 @@ export function plainText(html: string, maxChars = 20_000): string {
       .replace(/<!--[\s\S]*?-->/g, " ")
       .replace(NOT_TEXT, " ")
       // Inline elements join their words to the sentence; any other tag separates words.
-      .replace(/<\/?(?:a|em|strong|span|b|i|code|abbr|small|sup|sub|mark|q|cite|time)\b[^>]*>/gi, "")
+      .replace(
+        /<\/?(?:a|em|strong|span|b|i|code|abbr|small|sup|sub|mark|q|cite|time)\b[^>]*>/gi,
+        "",
+      )
       .replace(/<[^>]*>/g, " "),
   )
     .replace(/\s+/g, " ")
@@ -22,7 +33,10 @@ export function plainText(html: string, maxChars = 20_000): string {
 export function decodeEntities(text: string): string {
   return text.replace(/&(#x[0-9a-f]+|#\d+|[a-z]+);/gi, (all, name: string) => {
     if (name[0] !== "#") return ENTITIES[name.toLowerCase()] ?? all;
-    const code = name[1] === "x" || name[1] === "X" ? Number.parseInt(name.slice(2), 16) : Number(name.slice(1));
+    const code =
+      name[1] === "x" || name[1] === "X"
+        ? Number.parseInt(name.slice(2), 16)
+        : Number(name.slice(1));
     return code > 0 && code < 0x110000 ? String.fromCodePoint(code) : all;
   });
 }
@@ -30,7 +44,11 @@ export function decodeEntities(text: string): string {
 /** The text of a document's first <title>, or null. */
 export function titleOf(html: string): string | null {
   const m = /<title\b[^>]*>([\s\S]*?)<\/title\s*>/i.exec(html);
-  const title = m ? decodeEntities(m[1] ?? "").replace(/\s+/g, " ").trim() : "";
+  const title = m
+    ? decodeEntities(m[1] ?? "")
+        .replace(/\s+/g, " ")
+        .trim()
+    : "";
   return title === "" ? null : title.slice(0, 200);
 }
 
@@ -61,7 +79,10 @@ const STOP = new Set(
 
 /** The words worth searching for in a title, a path or a brief. */
 export function searchWords(text: string, max = 12): string[] {
-  const words = decodeEntities(text).toLowerCase().match(/\p{L}[\p{L}\p{N}]{2,24}/gu) ?? [];
+  const words =
+    decodeEntities(text)
+      .toLowerCase()
+      .match(/\p{L}[\p{L}\p{N}]{2,24}/gu) ?? [];
   return [...new Set(words.filter((w) => !STOP.has(w)))].slice(0, max);
 }
 

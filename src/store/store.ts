@@ -1,6 +1,7 @@
 import { Database } from "bun:sqlite";
 import { existsSync, statSync } from "node:fs";
 import { UsageError } from "../errors.ts";
+import { type MemoryStore, memoryStore, type PageMemory } from "../memory/store.ts";
 import type {
   Attempt,
   CachedPage,
@@ -13,7 +14,6 @@ import type {
   Stats,
   Usage,
 } from "../types.ts";
-import { type MemoryStore, memoryStore, type PageMemory } from "../memory/store.ts";
 import { pageBodyQueries } from "./page-body.ts";
 import { migrate, SCHEMA_VERSION, schemaVersion } from "./schema.ts";
 import { readStats } from "./stats.ts";
@@ -154,40 +154,44 @@ function sqliteStore(path: string, db: Database, readonly: boolean, now: () => n
     );
 
   const memory = memoryStore(db, now);
-  const save = db.transaction((page: NewPage, children: Mapping[], attempt: Attempt, mem?: PageMemory) => {
-    const at = now();
-    const inserted = db.query(
-      `INSERT OR IGNORE INTO pages (key, html, etag, prompt, depth, parent, model, ${USAGE_COLUMNS},
+  const save = db.transaction(
+    (page: NewPage, children: Mapping[], attempt: Attempt, mem?: PageMemory) => {
+      const at = now();
+      const inserted = db
+        .query(
+          `INSERT OR IGNORE INTO pages (key, html, etag, prompt, depth, parent, model, ${USAGE_COLUMNS},
          cost_usd, rounds, gen_ms, created_at, gzip, br, dcz, dcz_dict)
        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-    ).run(
-      page.key,
-      page.html,
-      etagOf(page.html),
-      page.prompt,
-      page.depth,
-      page.parent,
-      page.model,
-      ...usageParams(page.usage),
-      page.costUsd,
-      page.rounds,
-      page.genMs,
-      at,
-      page.gzip ?? null,
-      page.br ?? null,
-      page.dcz ?? null,
-      page.dczDict ?? null,
-    ).changes;
-    if (mem && inserted > 0) memory.save(page.key, mem);
-    // An existing mapping is never overwritten: the first page to promise a link defines it.
-    const insertMapping = db.query(
-      `INSERT OR IGNORE INTO mappings (key, prompt, depth, parent, created_at, title)
+        )
+        .run(
+          page.key,
+          page.html,
+          etagOf(page.html),
+          page.prompt,
+          page.depth,
+          page.parent,
+          page.model,
+          ...usageParams(page.usage),
+          page.costUsd,
+          page.rounds,
+          page.genMs,
+          at,
+          page.gzip ?? null,
+          page.br ?? null,
+          page.dcz ?? null,
+          page.dczDict ?? null,
+        ).changes;
+      if (mem && inserted > 0) memory.save(page.key, mem);
+      // An existing mapping is never overwritten: the first page to promise a link defines it.
+      const insertMapping = db.query(
+        `INSERT OR IGNORE INTO mappings (key, prompt, depth, parent, created_at, title)
        VALUES (?, ?, ?, ?, ?, ?)`,
-    );
-    for (const m of children)
-      insertMapping.run(m.key, m.prompt, m.depth, m.parent, at, m.title ?? null);
-    recordAttempt(attempt);
-  });
+      );
+      for (const m of children)
+        insertMapping.run(m.key, m.prompt, m.depth, m.parent, at, m.title ?? null);
+      recordAttempt(attempt);
+    },
+  );
 
   return {
     path,
