@@ -12,12 +12,27 @@ export const SIBLING = await Bun.file(join(FIXTURES, "generated-sibling.html")).
 /** New links per page: the sibling fixture shows about 25 links, ten of them new pages. */
 export const LINKS = 10;
 
-const TOPICS = ["dust storms", "polar caps", "Hellas basin", "Opportunity", "lava tubes", "seasons",
-  "Valles Marineris", "clouds", "Jezero crater", "Phobos", "Tharsis", "global storms"];
+const TOPICS = [
+  "dust storms",
+  "polar caps",
+  "Hellas basin",
+  "Opportunity",
+  "lava tubes",
+  "seasons",
+  "Valles Marineris",
+  "clouds",
+  "Jezero crater",
+  "Phobos",
+  "Tharsis",
+  "global storms",
+];
 
 export function childKeys(parent: string, n = LINKS): { url: string; title: string }[] {
   const stem = parent === "/" ? "" : parent.replace(/\.html$/, "");
-  return TOPICS.slice(0, n).map((t) => ({ url: `${stem}/${t.toLowerCase().replace(/ /g, "-")}.html`, title: t }));
+  return TOPICS.slice(0, n).map((t) => ({
+    url: `${stem}/${t.toLowerCase().replace(/ /g, "-")}.html`,
+    title: t,
+  }));
 }
 
 /** A brief that carries the whole site, as the original contract must (~230 words). */

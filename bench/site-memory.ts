@@ -4,10 +4,17 @@
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { type FakeHandler, type FakeRequestBody } from "../test/fixtures/fake-anthropic.ts";
+import type { FakeHandler, FakeRequestBody } from "../test/fixtures/fake-anthropic.ts";
 import { tokenizerRatio } from "../test/fixtures/fake-anthropic-models.ts";
 import { keyOf, listen, startSite, userPromptOf } from "../test/fixtures/site.ts";
-import { childKeys, HOME, offAnswer, onContentAnswer, onHomeAnswer, SIBLING } from "./memory-answers.ts";
+import {
+  childKeys,
+  HOME,
+  offAnswer,
+  onContentAnswer,
+  onHomeAnswer,
+  SIBLING,
+} from "./memory-answers.ts";
 import { median, ms, type Row, type Section } from "./report.ts";
 
 const CHILDREN = Number(process.env.BENCH_MEMORY_PAGES ?? 8);
@@ -36,9 +43,13 @@ function usageOf(body: FakeRequestBody, seen: Set<string>) {
   const blocks = Array.isArray(body.system) ? body.system : [];
   const last = blocks.findLastIndex((b) => b.cache_control);
   const prefix = JSON.stringify(blocks.slice(0, last + 1));
-  const prefixTokens = tokens(blocks.slice(0, last + 1).reduce((n, b) => n + b.text.length, 0), body.model);
+  const prefixTokens = tokens(
+    blocks.slice(0, last + 1).reduce((n, b) => n + b.text.length, 0),
+    body.model,
+  );
   const rest = tokens(userPromptOf(body).length, body.model) + 20;
-  if (prefixTokens < (MIN_CACHE[body.model] ?? 1024)) return { input: prefixTokens + rest, prefixTokens };
+  if (prefixTokens < (MIN_CACHE[body.model] ?? 1024))
+    return { input: prefixTokens + rest, prefixTokens };
   const hit = seen.has(prefix);
   seen.add(prefix);
   return hit
@@ -53,13 +64,28 @@ async function crawl(model: string, memory: boolean): Promise<Result> {
   const handler: FakeHandler = (body) => {
     const key = keyOf(body);
     const text = memory
-      ? key === "/" ? onHomeAnswer() : onContentAnswer(key)
+      ? key === "/"
+        ? onHomeAnswer()
+        : onContentAnswer(key)
       : offAnswer(key, key === "/" ? HOME : SIBLING);
     const { prefixTokens, ...usage } = usageOf(body, seen);
     if (key !== "/") prefixes.push(prefixTokens);
-    return { text, usage, chunkSize: 400, msPerToken: MS_PER_TOKEN, firstTokenDelayMs: key === "/" ? 0 : FIRST_TOKEN_MS };
+    return {
+      text,
+      usage,
+      chunkSize: 400,
+      msPerToken: MS_PER_TOKEN,
+      firstTokenDelayMs: key === "/" ? 0 : FIRST_TOKEN_MS,
+    };
   };
-  const site = startSite({ dbPath: join(dir, "bench.db"), model, memory, handler, depthLimit: 5, maxTokens: 16_000 });
+  const site = startSite({
+    dbPath: join(dir, "bench.db"),
+    model,
+    memory,
+    handler,
+    depthLimit: 5,
+    maxTokens: 16_000,
+  });
   const server = listen(site);
   const paints: number[] = [];
   try {
@@ -79,7 +105,8 @@ async function crawl(model: string, memory: boolean): Promise<Result> {
           painted = true;
         }
       }
-      if (res.status !== 200 || !painted) throw new Error(`${model}: ${url} answered ${res.status}`);
+      if (res.status !== 200 || !painted)
+        throw new Error(`${model}: ${url} answered ${res.status}`);
     }
     const s = site.store.stats();
     return {
@@ -123,9 +150,16 @@ export async function benchSiteMemory(): Promise<Section> {
         baseline: `${off.input.toFixed(0)} (${share(off)})`,
         ratio: r(on.input, off.input),
       },
-      { measure: tag("cost per page"), value: `$${on.cost.toFixed(4)}`, baseline: `$${off.cost.toFixed(4)}`, ratio: r(on.cost, off.cost) },
       {
-        measure: tag(`first paint of a new page (upstream first token after ${FIRST_TOKEN_MS} ms, median)`),
+        measure: tag("cost per page"),
+        value: `$${on.cost.toFixed(4)}`,
+        baseline: `$${off.cost.toFixed(4)}`,
+        ratio: r(on.cost, off.cost),
+      },
+      {
+        measure: tag(
+          `first paint of a new page (upstream first token after ${FIRST_TOKEN_MS} ms, median)`,
+        ),
         value: ms(on.paint),
         baseline: ms(off.paint),
         target: "≤ 50 ms",

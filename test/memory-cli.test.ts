@@ -10,27 +10,14 @@ import { createOfflineClient, OFFLINE_BANNER } from "../src/llm/offline.ts";
 import { extractShell } from "../src/memory/shell.ts";
 import { openStore } from "../src/store/store.ts";
 import { BIBLE } from "./fixtures/memory-site.ts";
-import { CLI, cleanEnv } from "./fixtures/process.ts";
+import { runCli } from "./fixtures/process.ts";
 import { startSite } from "./fixtures/site.ts";
 import { usageError } from "./fixtures/usage.ts";
 
 const dir = mkdtempSync(join(tmpdir(), "rabbithole-bible-"));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-async function run(args: string[]) {
-  const proc = Bun.spawn([...CLI, ...args], {
-    cwd: dir,
-    env: cleanEnv,
-    stdout: "pipe",
-    stderr: "pipe",
-  });
-  const [stdout, stderr, code] = await Promise.all([
-    new Response(proc.stdout).text(),
-    new Response(proc.stderr).text(),
-    proc.exited,
-  ]);
-  return { stdout, stderr, code };
-}
+const run = (args: string[]) => runCli(args, dir);
 
 describe("rabbithole bible", () => {
   const db = join(dir, "site.db");

@@ -8,6 +8,7 @@ import { createContentFilter } from "../src/memory/content-filter.ts";
 import { buildContext } from "../src/memory/context.ts";
 import { tokensOf } from "../src/memory/text.ts";
 import { openStore } from "../src/store/store.ts";
+import { ZERO_USAGE } from "../src/types.ts";
 import { BIBLE } from "./fixtures/memory-site.ts";
 
 function stream(text: string, size: number) {
@@ -91,13 +92,7 @@ describe("context", () => {
       const attempt = (key: string) => ({
         key,
         model: "m",
-        usage: {
-          inputTokens: 0,
-          outputTokens: 0,
-          cacheWriteTokens: 0,
-          cacheReadTokens: 0,
-          webSearches: 0,
-        },
+        usage: ZERO_USAGE,
         costUsd: 0,
         rounds: 1,
         outcome: "ok" as const,
