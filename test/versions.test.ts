@@ -123,6 +123,13 @@ describe("versions in a running app", () => {
     await act(s, "rollback", { key: "/" });
     expect((await page(s, "/")).bytes).toEqual(before.bytes);
     expect(s.store.versions("/")).toMatchObject([{ version: 1, current: true }]);
+    // Site memory's full-text index follows: what later pages are told of this one.
+    const passages = () => s.store.memory.passages(["written"], "/none", 5).map((p) => p.key);
+    expect(passages()).toEqual(["/"]);
+    await act(s, "purge", { key: "/" });
+    expect(passages()).toEqual([]);
+    await act(s, "rollback", { key: "/" });
+    expect(passages()).toEqual(["/"]);
     // A page other than the homepage gets its dcz copy afresh, against the homepage as it is.
     await page(s, "/home-v1.html");
     await act(s, "purge", { key: "/home-v1.html" });
@@ -166,7 +173,7 @@ describe("the schema", () => {
     const db = new Database(path);
     db.exec(`DROP TRIGGER pages_number_version; DROP TRIGGER pages_keep_version;
              DROP TABLE page_versions; ALTER TABLE pages DROP COLUMN version;
-             PRAGMA user_version = 4;
+             PRAGMA user_version = 5;
              INSERT INTO pages (key, html, etag, prompt, depth, parent, model, input_tokens,
                output_tokens, cache_write_tokens, cache_read_tokens, web_searches, cost_usd,
                rounds, gen_ms, created_at)

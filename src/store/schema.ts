@@ -1,8 +1,9 @@
 import type { Database } from "bun:sqlite";
+import { MEMORY_MIGRATION } from "../memory/schema.ts";
 
 // Each entry moves the schema one version up; `PRAGMA user_version` says how many have run.
 // Append only: a released migration is never edited, so old databases upgrade the same way.
-const MIGRATIONS: string[] = [
+const MIGRATIONS: (string | ((db: Database) => void))[] = [
   `CREATE TABLE mappings (
      key        TEXT PRIMARY KEY,
      prompt     TEXT NOT NULL,
@@ -57,6 +58,9 @@ const MIGRATIONS: string[] = [
   // robots.txt lists the written pages shallowest first: an index that holds the whole answer,
   // so building it never reads a page's HTML (a table scan took ~170 ms at 30,000 pages).
   `CREATE INDEX IF NOT EXISTS pages_depth_key ON pages (depth, key);`,
+  // Site memory (src/memory/): the bible, the link's words as the next page's title, the
+  // canon of invented facts, and a full-text index of what pages say (FTS5, bm25).
+  MEMORY_MIGRATION,
   // Versions (versions.ts): a page is never lost. Deleting a page row (purge, regenerate, a
   // rollback replacing it) keeps it in page_versions, by a trigger so that no path can forget
   // to; each page of a key gets the next number, kept for life so that "version 2" means the
@@ -73,6 +77,7 @@ const MIGRATIONS: string[] = [
      depth              INTEGER NOT NULL,
      parent             TEXT,
      model              TEXT NOT NULL,
+     title              TEXT,
      input_tokens       INTEGER NOT NULL,
      output_tokens      INTEGER NOT NULL,
      cache_write_tokens INTEGER NOT NULL,
@@ -90,11 +95,11 @@ const MIGRATIONS: string[] = [
        (SELECT max(version) FROM page_versions WHERE key = NEW.key), 0) WHERE rowid = NEW.rowid;
    END;
    CREATE TRIGGER pages_keep_version BEFORE DELETE ON pages BEGIN
-     INSERT INTO page_versions (key, version, html, prompt, depth, parent, model, input_tokens,
-       output_tokens, cache_write_tokens, cache_read_tokens, web_searches, cost_usd, rounds,
-       gen_ms, created_at, replaced_at)
+     INSERT INTO page_versions (key, version, html, prompt, depth, parent, model, title,
+       input_tokens, output_tokens, cache_write_tokens, cache_read_tokens, web_searches,
+       cost_usd, rounds, gen_ms, created_at, replaced_at)
      VALUES (OLD.key, coalesce(OLD.version, 1), OLD.html, OLD.prompt, OLD.depth, OLD.parent,
-       OLD.model, OLD.input_tokens, OLD.output_tokens, OLD.cache_write_tokens,
+       OLD.model, OLD.title, OLD.input_tokens, OLD.output_tokens, OLD.cache_write_tokens,
        OLD.cache_read_tokens, OLD.web_searches, OLD.cost_usd, OLD.rounds, OLD.gen_ms,
        OLD.created_at, CAST(round((julianday('now') - 2440587.5) * 86400000) AS INTEGER));
    END;`,
@@ -118,7 +123,9 @@ export function migrate(db: Database): number {
   }
   const apply = db.transaction(() => {
     for (let v = from; v < SCHEMA_VERSION; v++) {
-      db.exec(MIGRATIONS[v] as string);
+      const step = MIGRATIONS[v] as string | ((db: Database) => void);
+      if (typeof step === "string") db.exec(step);
+      else step(db);
       db.exec(`PRAGMA user_version = ${v + 1}`);
     }
   });

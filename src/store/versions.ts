@@ -3,6 +3,7 @@
 // regeneration, a rollback). Reading them, and putting a kept one back.
 
 import type { Database } from "bun:sqlite";
+import { plainText } from "../memory/text.ts";
 
 export interface PageVersion {
   /** Given when the page was stored, kept for life: `rollback URL 2` always means that page. */
@@ -41,7 +42,7 @@ export interface PageCopies {
 
 const COLUMNS = `version, model, cost_usd AS costUsd, length(CAST(html AS BLOB)) AS bytes,
   created_at AS createdAt`;
-const PROVENANCE = `prompt, depth, parent, model, input_tokens, output_tokens,
+const PROVENANCE = `prompt, depth, parent, model, title, input_tokens, output_tokens,
   cache_write_tokens, cache_read_tokens, web_searches, cost_usd, rounds, gen_ms, created_at`;
 
 export function versionQueries(db: Database, now: () => number) {
@@ -70,6 +71,15 @@ export function versionQueries(db: Database, now: () => number) {
         `INSERT INTO pages (key, html, etag, version, ${PROVENANCE}, gzip, br, dcz, dcz_dict)
          SELECT key, html, ?, version, ${PROVENANCE}, ?, ?, ?, ? FROM page_versions WHERE id = ?`,
       ).run(etag, copies.gzip, copies.br, copies.dcz ?? null, copies.dczDict ?? null, id);
+      // Site memory's full-text index follows the page (purge and save keep it so too).
+      const page = db.query("SELECT coalesce(title, key) AS title, html FROM pages WHERE key = ?");
+      const restored = page.get(key) as { title: string; html: string };
+      db.query("DELETE FROM page_text WHERE key = ?").run(key);
+      db.query("INSERT INTO page_text (key, title, body) VALUES (?, ?, ?)").run(
+        key,
+        restored.title,
+        plainText(restored.html),
+      );
       db.query("DELETE FROM page_versions WHERE id = ?").run(id);
       // Logged like a purge: every process holding the page in memory (a running server, a
       // replica) forgets it at its next poll, and robots.txt is rebuilt (pagesVersion).
