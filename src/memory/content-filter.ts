@@ -43,7 +43,9 @@ export function createContentFilter(prefix: string) {
           limit = emitted + title;
       }
       if (limit <= emitted) return "";
-      const out = raw.slice(emitted, limit).replace(/<title\b[^>]*>[\s\S]*?<\/title\s*>\s*/gi, "");
+      let out = raw.slice(emitted, limit).replace(/<title\b[^>]*>[\s\S]*?<\/title\s*>\s*/gi, "");
+      // The content starts on the line after the header, as in the stored page (shell.ts).
+      if (released === "") out = out.trimStart();
       emitted = limit;
       released += out;
       return out;
