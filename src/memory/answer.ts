@@ -3,7 +3,7 @@
 // and bible blocks. As tolerant as parse.ts: preamble and fences go, a broken block is empty,
 // and a page cut short never passes as whole.
 
-import { isCompleteDocument, MAPPINGS_DELIMITER, parseOutput, readMappings } from "../llm/parse.ts";
+import { MAPPINGS_DELIMITER, parseOutput, readMappings } from "../llm/parse.ts";
 import type { ParsedOutput } from "../types.ts";
 import { bibleCanon, canonLines } from "./bible.ts";
 import { contentOfDocument, firstElement, type PageContent } from "./shell.ts";
@@ -90,13 +90,12 @@ function unfence(block: string): string {
 /** A content answer's title, style and main; null when its main was cut short. */
 function readContent(page: string, fallbackTitle: string): PageContent | null {
   const start = contentStart(page);
-  if (!start) return null;
-  const text = page.slice(start.index);
-  if (start.document) {
-    const end = text.toLowerCase().lastIndexOf("</html>");
-    const doc = end === -1 ? "" : text.slice(0, end + "</html>".length);
-    return isCompleteDocument(doc) ? contentOfDocument(doc, fallbackTitle) : null;
+  if (!start || start.document) {
+    // A whole document, wherever it starts ("Here: <html>…" too), found as parse.ts finds one.
+    const doc = parseOutput(page, { allowMappings: false, base: "/" }).html;
+    return doc ? contentOfDocument(doc, fallbackTitle) : null;
   }
+  const text = page.slice(start.index);
   const titleEl = /<title\b[^>]*>([\s\S]*?)<\/title\s*>/i.exec(text);
   const title =
     decodeEntities(titleEl?.[1] ?? "")

@@ -121,7 +121,9 @@ export function createPlanner(store: Store, o: PlanOptions) {
         const a = parseMemoryAnswer(text, { layout, allowMappings, base: m.key, title });
         const c = a.content;
         if (!c) return { html: null, mappings: a.mappings, tail: "" };
-        const rest = filter.streamedContent ? "" : `${c.styleFirst ? "" : c.style}\n${c.main}`;
+        // What never streamed goes now, laid out as the stored page has it (assemblePage).
+        const style = c.styleFirst ? "" : c.style.trim();
+        const rest = filter.streamedContent ? "" : `${style ? `${style}\n` : ""}${c.main.trim()}`;
         const memory = {
           title: c.title,
           text: plainText(c.main),
