@@ -2,8 +2,9 @@ import { afterEach, describe, expect, test } from "bun:test";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { htmlDoc, pageReply } from "./fixtures/fake-anthropic.ts";
-import { describeEachModel } from "./fixtures/models.ts";
+import { type Contract, describeEachContract } from "./fixtures/contracts.ts";
+import { type FakeHandler, htmlDoc, pageReply } from "./fixtures/fake-anthropic.ts";
+import { BIBLE } from "./fixtures/memory-site.ts";
 import { seedPage } from "./fixtures/seed.ts";
 import {
   keyOf,
@@ -30,11 +31,39 @@ afterEach(async () => {
 
 const hrefs = (html: string) => [...html.matchAll(/href="([^"]+)"/g)].map((m) => m[1] as string);
 
-describeEachModel(
-  (id) => {
-    model = id;
-  },
-  () => {
+/**
+ * treeHandler under site memory: the homepage a whole document with a header, a footer and the
+ * bible; every later page its content only, with the same two children and titled mappings.
+ */
+const memoryTreeHandler: FakeHandler = (body) => {
+  const key = keyOf(body);
+  const base = key === "/" ? "/p" : key.replace(/\.html$/, "");
+  const kids = [`${base}-a.html`, `${base}-b.html`];
+  const links = kids.map((k) => `<a href="${k}">${k}</a>`).join(" ");
+  const maps = JSON.stringify(kids.map((k) => ({ url: k, title: k, prompt: `The page ${k}.` })));
+  if (key !== "/") {
+    return `<title>Page ${key}</title>\n<main><h1>Page ${key}</h1><nav>${links}</nav></main>\n---MAPPINGS---\n${maps}`;
+  }
+  const home = htmlDoc(
+    "Page /",
+    `<header><a href="/">Tree</a></header><h1>Page /</h1><nav>${links}</nav><footer>Tree</footer>`,
+  );
+  return `${home}\n---MAPPINGS---\n${maps}\n---BIBLE---\n${BIBLE}`;
+};
+
+// A crawl starts from an empty site, so under memory the two memory contracts of a model are
+// one crawl: the homepage's contract is left out.
+describeEachContract(
+  (c: Contract) => {
+    const open = (opts: SiteOptions = {}) => {
+      site = startSite({
+        model: c.model,
+        memory: c.memory,
+        handler: c.memory ? memoryTreeHandler : treeHandler,
+        ...opts,
+      });
+      return site;
+    };
     describe("crawl and depth", () => {
       test("a full crawl from / follows every link down to the depth limit and no further", async () => {
         const s = open({ depthLimit: 3 });
@@ -59,6 +88,9 @@ describeEachModel(
         expect(s.store.getMapping("/p-a.html")).toMatchObject({ depth: 2, parent: "/" });
         expect(s.store.getMapping("/p-a-a.html")).toMatchObject({ depth: 3, parent: "/p-a.html" });
         expect(s.store.getMapping("/p-a-a-a.html")).toBeNull();
+        // Under memory every page below the homepage is the homepage's shell around its content.
+        if (c.memory)
+          expect(s.store.getPage("/p-a-b.html")?.html).toContain("<footer>Tree</footer>");
       });
 
       test("the page at the depth limit is told to add no links", async () => {
@@ -81,32 +113,37 @@ describeEachModel(
       });
     });
   },
+  (c) => !c.memory || c.shell,
 );
 
-describe("single flight", () => {
-  for (const loadingPage of [false, true]) {
-    test(`50 concurrent requests for one new page make one upstream call (${loadingPage ? "loading page" : "live"})`, async () => {
-      const s = open({
-        loadingPage,
-        handler: (body) => ({
-          text: treeHandler(body, 0, undefined as never) as string,
-          chunkDelayMs: 2,
-        }),
-      });
-      const results = await Promise.all(Array.from({ length: 50 }, () => s.get("/")));
-      await s.app.generator.drain();
-      expect(s.fake.calls).toBe(1);
-      for (const r of results) expect(r.status).toBe(loadingPage ? 202 : 200);
-      if (!loadingPage) {
-        const bodies = new Set(results.map((r) => r.body));
-        expect(bodies.size).toBe(1);
-        expect([...bodies][0]).toBe(s.store.getPage("/")?.html as string);
+// One model: single flight is the generator's, whatever the model; per memory contract.
+describeEachContract(
+  (c: Contract) => {
+    describe("single flight", () => {
+      for (const loadingPage of [false, true]) {
+        test(`50 concurrent requests for one new page make one upstream call (${loadingPage ? "loading page" : "live"})`, async () => {
+          const text = c.answer('<h1>Mars</h1><a href="/m.html">m</a>', [
+            { url: "/m.html", prompt: "M" },
+          ]);
+          const s = c.start({ loadingPage, handler: () => ({ text, chunkDelayMs: 2 }) });
+          site = s;
+          const results = await Promise.all(Array.from({ length: 50 }, () => s.get(c.key)));
+          await s.app.generator.drain();
+          expect(s.fake.calls).toBe(1);
+          for (const r of results) expect(r.status).toBe(loadingPage ? 202 : 200);
+          if (!loadingPage) {
+            const bodies = new Set(results.map((r) => r.body));
+            expect(bodies.size).toBe(1);
+            expect([...bodies][0]).toBe(s.store.getPage(c.key)?.html as string);
+          }
+          expect((await s.get(c.key)).status).toBe(200);
+          expect(s.fake.calls).toBe(1);
+        });
       }
-      expect((await s.get("/")).status).toBe(200);
-      expect(s.fake.calls).toBe(1);
     });
-  }
-});
+  },
+  (c) => c.model === MODEL,
+);
 
 describe("what gets cached", () => {
   test("preamble and fences are stripped; the mappings never reach the browser", async () => {
