@@ -9,6 +9,7 @@ import { pageRequest } from "../src/generate/run.ts";
 import { createAnthropicClient } from "../src/llm/anthropic.ts";
 import { costOf, priceFor } from "../src/llm/prices.ts";
 import type { Mapping } from "../src/types.ts";
+import { type Contract, describeEachContract } from "./fixtures/contracts.ts";
 import { type FakeHandler, htmlDoc, pageReply } from "./fixtures/fake-anthropic.ts";
 import { describeEachModel } from "./fixtures/models.ts";
 import { seedPage } from "./fixtures/seed.ts";
@@ -283,3 +284,49 @@ const worstCase: FakeHandler = (body, _i, req) => ({
     output: body.max_tokens,
   },
 });
+
+// Under site memory every page's request carries the bible and a context that grows with the
+// site, so the worst case differs per page: the first, uncapped run says what each one costs.
+describeEachContract(
+  (c: Contract) => {
+    test("a site with --max-cost and memory is exactly exhausted by N pages at their worst case", async () => {
+      const N = 4;
+      const pages = Array.from({ length: N + 1 }, (_, i) => ({
+        key: `/page-${i}.html`,
+        prompt: `Page number ${i} of the site.`,
+        depth: 2,
+        parent: "/",
+        title: `Page ${i}`,
+      }));
+      const run = async (maxCostUsd: number | null) => {
+        const handler: FakeHandler = (body, i, req) => ({
+          ...(worstCase(body, i, req) as object),
+          text: c.childAnswer(keyOf(body), `<p>${keyOf(body)}</p>`),
+        });
+        site = startSite({
+          model: c.model,
+          memory: true,
+          maxTokens: MAX_TOKENS,
+          maxCostUsd,
+          handler,
+        });
+        c.home(site.store, pages);
+        const statuses = [];
+        for (const p of pages) statuses.push((await site.get(p.key)).status);
+        return statuses;
+      };
+      expect(await run(null)).toEqual(pages.map(() => 200));
+      const costs = pages.map(
+        (p) => site?.store.listPages().find((x) => x.key === p.key)?.costUsd ?? 0,
+      );
+      // The context grows: a later page's request is larger than the first one's.
+      expect(costs[N] as number).toBeGreaterThan(costs[0] as number);
+      await site?.close();
+      const cap = costs.slice(0, N).reduce((a, b) => a + b, 0);
+      expect(await run(cap)).toEqual([...pages.slice(0, N).map(() => 200), 503]);
+      expect(site?.app.generator.spentUsd()).toBeCloseTo(cap, 9);
+      expect(site?.fake.calls).toBe(N);
+    });
+  },
+  (c) => c.shell,
+);

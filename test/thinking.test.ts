@@ -3,6 +3,7 @@
 
 import { afterEach, describe, expect, test } from "bun:test";
 import { costOf, priceFor } from "../src/llm/prices.ts";
+import { type Contract, describeEachContract } from "./fixtures/contracts.ts";
 import { htmlDoc, inOrder, pageReply } from "./fixtures/fake-anthropic.ts";
 import { FAKE_THINKING_TOKENS } from "./fixtures/fake-anthropic-models.ts";
 import { listen, type Site, startSite } from "./fixtures/site.ts";
@@ -83,28 +84,38 @@ describe("Opus 5.5 always thinks", () => {
   });
 });
 
-describe("a page cut off on a 5.5 model", () => {
-  test("is continued, and a continuation that repeats the seam leaves one clean page, live and stored", async () => {
-    const cut = PAGE.indexOf("<a href");
-    // The model repeats the last 12 characters it wrote, fenced, before going on.
-    const again = `\`\`\`html\n${PAGE.slice(cut - 12)}`;
-    site = startSite({
-      model: "claude-sonnet-5-5",
-      handler: inOrder(
-        { text: PAGE.slice(0, cut), stopReason: "max_tokens", chunkSize: 5 },
-        { text: again, chunkSize: 4 },
-      ),
+// The seam under each contract on the 5.5 model: a content answer continues as a document does.
+describeEachContract(
+  (c: Contract) => {
+    describe("a page cut off on a 5.5 model", () => {
+      test("is continued, and a continuation that repeats the seam leaves one clean page, live and stored", async () => {
+        const page = c.answer('<h1>Mars</h1><a href="/moons.html">Moons</a>', [
+          { url: "/moons.html", prompt: "The moons of Mars." },
+        ]);
+        const cut = page.indexOf("<a href");
+        // The model repeats the last 12 characters it wrote, fenced, before going on.
+        const again = `\`\`\`html\n${page.slice(cut - 12)}`;
+        const s = c.start({
+          handler: inOrder(
+            { text: page.slice(0, cut), stopReason: "max_tokens", chunkSize: 5 },
+            { text: again, chunkSize: 4 },
+          ),
+        });
+        site = s;
+        const server = listen(s);
+        try {
+          const live = await (await fetch(`${server.url}${c.key}`)).text();
+          const doc = c.page('<h1>Mars</h1><a href="/moons.html">Moons</a>');
+          expect(live).toBe(doc);
+          expect(s.store.getPage(c.key)?.html).toBe(doc);
+          expect(s.store.getMapping("/moons.html")).not.toBeNull();
+          const roles = s.fake.requests.map((r) => r.body.messages.map((m) => m.role).join(","));
+          expect(roles).toEqual(["user", "user,assistant,user"]);
+        } finally {
+          await server.stop();
+        }
+      });
     });
-    const server = listen(site);
-    try {
-      const live = await (await fetch(`${server.url}/`)).text();
-      expect(live).toBe(DOC);
-      expect(site.store.getPage("/")?.html).toBe(DOC);
-      expect(site.store.getMapping("/moons.html")).not.toBeNull();
-      const roles = site.fake.requests.map((r) => r.body.messages.map((m) => m.role).join(","));
-      expect(roles).toEqual(["user", "user,assistant,user"]);
-    } finally {
-      await server.stop();
-    }
-  });
-});
+  },
+  (c) => c.model === "claude-sonnet-5-5",
+);
