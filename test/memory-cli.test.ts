@@ -90,6 +90,12 @@ describe("--offline with site memory", () => {
       expect(shells[1]?.header).toBe(shells[0]?.header as string);
       expect(shells[2]?.footer).toBe(shells[0]?.footer as string);
       expect(site.store.getPage(grandchild)?.html).toContain(OFFLINE_BANNER);
+      // The shared footer names no page, and the notice opens <main> on every page alike.
+      expect(shells[0]?.footer).toBe(
+        "<footer>A field guide to imaginary moths · rabbithole's offline generator</footer>",
+      );
+      for (const k of ["/", link, grandchild])
+        expect(site.store.getPage(k)?.html).toMatch(/<main>\s*<div class="banner"/);
       expect(site.store.getMapping(grandchild)?.title).toBeTruthy();
       expect(site.store.memory.canonAbout(["offline"], 10).length).toBeGreaterThan(1);
     } finally {

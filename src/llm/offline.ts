@@ -110,8 +110,8 @@ function childLinks(c: ChildInput): Link[] {
       `Page: the page of "${c.site}" about ${label.toLowerCase()} in the context of ` +
         `${c.title}; a clear title, three short sections, then cards linking further.`,
       `Design: light background #fafaf7, text #222, accent colour hsl(${c.hue} 55% 38%), ` +
-        "system-ui font, a slim header with the site name on the left, a yellow notice banner " +
-        "under it, content in a centred 44rem column, links shown as rounded cards.",
+        "system-ui font, a slim header with the site name on the left, content in a centred " +
+        "44rem column opening with a yellow notice banner, links shown as rounded cards.",
       `Navigation: Home (/) and back to "${c.title}" (${c.key}).`,
       "Tone: friendly, plain and informative, for curious general readers.",
     ].join("\n");
@@ -152,8 +152,8 @@ function renderHtml(p: PageInput): string {
     background: var(--accent); }
   header a { color: #fff; text-decoration: none; }
   header .site { font-weight: 700; margin-right: auto; }
-  .banner { background: #fff4c2; border-bottom: 1px solid #e6d27a; padding: .5rem 1.5rem;
-    font-size: .9rem; }
+  .banner { background: #fff4c2; border: 1px solid #e6d27a; border-radius: .4rem;
+    padding: .5rem 1rem; font-size: .9rem; }
   main { max-width: 44rem; margin: 2rem auto; padding: 0 1.5rem; }
   h1 { color: var(--accent); line-height: 1.2; }
   blockquote { margin: 1rem 0; padding: .8rem 1rem; background: var(--soft);
@@ -172,16 +172,16 @@ function renderHtml(p: PageInput): string {
     <a class="site" href="/">${esc(p.site)}</a>
     <nav><a href="/">Home</a>${back}</nav>
   </header>
-  <div class="banner" role="note"><strong>${OFFLINE_BANNER}.</strong>
-    This text stands in for what a model would write.</div>
   <main>
+    <div class="banner" role="note"><strong>${OFFLINE_BANNER}.</strong>
+      This text stands in for what a model would write.</div>
     <h1>${esc(p.title)}</h1>
     <p>${esc(p.lede)}</p>
     <h2>The brief for this page</h2>
     <blockquote>${esc(p.brief.slice(0, 800))}</blockquote>
 ${explore}
   </main>
-  <footer>${esc(p.site)} · ${esc(decodeKey(p.key))} · rabbithole's offline generator</footer>
+  <footer>${esc(p.site)}${p.key === "/" ? "" : ` · ${esc(decodeKey(p.key))}`} · rabbithole's offline generator</footer>
 </body>
 </html>`;
 }

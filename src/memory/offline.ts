@@ -48,10 +48,9 @@ export function writeOfflineMemoryPage(userPrompt: string, bible?: string): stri
   });
   let page = html;
   if (mem.layout === "content") {
+    // The placeholder notice is the first thing in <main>, on the homepage as on the others.
     const c = contentOfDocument(html, mem.title);
-    // The placeholder notice stays on every page: it sits between header and main.
-    const banner = /<div class="banner"[\s\S]*?<\/div>/.exec(html)?.[0] ?? "";
-    page = `<title>${c.title}</title>\n${c.main.replace(/<main>/, `<main>\n${banner}`)}`;
+    page = `<title>${c.title}</title>\n${c.main}`;
   }
   const title = base.key === "/" ? name : mem.title || base.key;
   const parts = [
@@ -76,7 +75,7 @@ function offlineBible(name: string, html: string, brief: string): string {
     `Palette: background #fafaf7, text #222222, accent ${hslHex(hue, 0.55, 0.38)}`,
     "Type: system-ui, sans-serif for everything",
     "Navigation: Home /",
-    "Components: a yellow notice banner under the header; links to further pages as rounded cards (ul.cards)",
+    "Components: a yellow notice banner opening the main content; links to further pages as rounded cards (ul.cards)",
     "Canon:",
     `- ${name}: a placeholder site written by rabbithole's offline generator`,
   ].join("\n");
