@@ -14,7 +14,8 @@ export function streamFailureNotice(key: string, reason: string, sent = ""): str
     "border-radius:.75rem;background:#3b0d0d;color:#fff;font:16px/1.5 system-ui,sans-serif;" +
     'box-shadow:0 8px 30px rgba(0,0,0,.4)">' +
     `<strong>This page could not be finished.</strong> ${escapeHtml(reason)} ` +
-    `Nothing was saved. <a href="${href}" style="color:#ffd27a;font-weight:600">Retry</a>` +
+    "Nothing was saved: reload the page to try again. " +
+    `<a href="${href}" style="color:#ffd27a;font-weight:600">Retry</a>` +
     "</div>\n"
   );
 }
