@@ -16,8 +16,8 @@ import {
   userPromptOf,
 } from "./fixtures/site.ts";
 
-/** The model of the tests under way: each describe.each block sets its own. */
-let model = MODEL;
+/** The model of the tests that are not run per contract. */
+const model = MODEL;
 
 let site: Site | undefined;
 const open = (opts: SiteOptions = {}) => {

@@ -232,20 +232,19 @@ describeEachContract((c: Contract) => {
   });
 
   describe("clicking ahead is bounded", () => {
-    test("a click waits at most clickAheadMs, then 404s while the page is still writing", async () => {
-      // The link comes first, then ~40 chunks 50 ms apart: far beyond the 300 ms bound.
+    /** The link comes first, then ~40 chunks 50 ms apart. */
+    const linkFirstSite = (clickAheadMs: number) => {
       const early = c.answer(`<a href="/mars/moons.html">Moons</a>\n${BODY}`, MOONS);
-      const { site: s, url } = pacedSite(50, {
-        clickAheadMs: 300,
+      return pacedSite(50, {
+        clickAheadMs,
         handler: (body) =>
-          keyOf(body) === KEY
-            ? {
-                text: early,
-                chunkSize: 40,
-                chunkDelayMs: 50,
-              }
-            : moons(),
+          keyOf(body) === KEY ? { text: early, chunkSize: 40, chunkDelayMs: 50 } : moons(),
       });
+    };
+
+    test("a click waits at most clickAheadMs, then 404s while the page is still writing", async () => {
+      // ~40 chunks 50 ms apart: far beyond the 300 ms bound.
+      const { site: s, url } = linkFirstSite(300);
       const reader = await readUntilLink(url, KEY);
       const t0 = performance.now();
       const child = await fetch(`${url}/mars/moons.html`);
@@ -259,18 +258,7 @@ describeEachContract((c: Contract) => {
     });
 
     test("only a navigation to a link the page shows waits, and at most two per client", async () => {
-      const early = c.answer(`<a href="/mars/moons.html">Moons</a>\n${BODY}`, MOONS);
-      const { site: s, url } = pacedSite(50, {
-        clickAheadMs: 20_000,
-        handler: (body) =>
-          keyOf(body) === KEY
-            ? {
-                text: early,
-                chunkSize: 40,
-                chunkDelayMs: 50,
-              }
-            : moons(),
-      });
+      const { site: s, url } = linkFirstSite(20_000);
       const reader = await readUntilLink(url, KEY);
       const at = (path: string, headers: Record<string, string> = {}) =>
         fetch(`${url}${path}`, { headers }).then((r) => ({
