@@ -79,6 +79,8 @@ export type AttemptOutcome = "ok" | "error" | "incomplete" | "refusal";
 /** One generation attempt as the ledger records it (failed ones too: the money is spent). */
 export interface Attempt {
   key: string;
+  /** The client's provider; absent (fixtures) is recorded as "anthropic", the column default. */
+  provider?: string;
   model: string;
   usage: Usage;
   costUsd: number;
@@ -119,6 +121,18 @@ export interface Stats {
   attempts: number;
   failedAttempts: number;
   usage: Usage;
+  spentUsd: number;
+  /** The ledger split by who served it, dearest first. */
+  byModel: ModelSpend[];
+}
+
+/** One provider and model's share of the ledger. */
+export interface ModelSpend {
+  provider: string;
+  model: string;
+  attempts: number;
+  inputTokens: number;
+  outputTokens: number;
   spentUsd: number;
 }
 
@@ -167,6 +181,8 @@ export interface GenerateResult {
 
 /** Anything that can write a page: the Anthropic client, the offline generator, test doubles. */
 export interface LlmClient {
+  /** Who serves the model ("anthropic", "openai", "offline"): the ledger records it. */
+  readonly provider: string;
   readonly model: string;
   /** True when calls cost nothing (offline), so no price table is needed. */
   readonly free: boolean;

@@ -6,7 +6,7 @@ import { join } from "node:path";
 import { UsageError } from "../src/errors.ts";
 import { SCHEMA_VERSION } from "../src/store/schema.ts";
 import { openStore } from "../src/store/store.ts";
-import type { Attempt, NewPage } from "../src/types.ts";
+import { type Attempt, type NewPage, ZERO_USAGE } from "../src/types.ts";
 import { htmlDoc } from "./fixtures/fake-anthropic.ts";
 import { seedPage } from "./fixtures/seed.ts";
 
@@ -183,7 +183,7 @@ describe("dcz copies (schema 3)", () => {
     openStore(path).close();
     // Roll the file back to what the previous release wrote, with a page in it.
     const db = new Database(path);
-    db.exec(`DROP INDEX IF EXISTS pages_depth_key;
+    db.exec(`DROP INDEX IF EXISTS pages_depth_key; ALTER TABLE ledger DROP COLUMN provider;
              ALTER TABLE pages DROP COLUMN dcz; ALTER TABLE pages DROP COLUMN dcz_dict;
              PRAGMA user_version = 2`);
     db.exec(`INSERT INTO pages (key, html, etag, prompt, depth, parent, model, input_tokens,
@@ -252,6 +252,67 @@ describe("the robots.txt list (schema 4)", () => {
     seedPage(store, "/a.html", { depth: 2 });
     expect(store.pagesVersion()).not.toBe(v1);
     expect(store.pagesVersion()).toBe(store.pagesVersion());
+    store.close();
+  });
+});
+
+describe("who served each attempt (schema 5)", () => {
+  const usage = { ...ZERO_USAGE, inputTokens: 10, outputTokens: 5 };
+  const attempt = (provider: string | undefined, model: string, costUsd: number): Attempt => ({
+    key: "/",
+    ...(provider ? { provider } : {}),
+    model,
+    usage,
+    costUsd,
+    rounds: 1,
+    outcome: "error",
+    error: "x",
+    startedAt: 0,
+    durationMs: 1,
+  });
+
+  test("a version-4 ledger upgrades: its rows are Anthropic's, or offline's for the offline writer", () => {
+    const path = tempDb();
+    const old = openStore(path);
+    old.recordAttempt(attempt(undefined, "claude-sonnet-4-6", 0.5));
+    old.recordAttempt(attempt(undefined, "offline", 0));
+    old.close();
+    const db = new Database(path);
+    db.exec("ALTER TABLE ledger DROP COLUMN provider; PRAGMA user_version = 4");
+    db.close();
+    const store = openStore(path);
+    expect(store.stats().byModel).toEqual([
+      {
+        provider: "anthropic",
+        model: "claude-sonnet-4-6",
+        attempts: 1,
+        inputTokens: 10,
+        outputTokens: 5,
+        spentUsd: 0.5,
+      },
+      {
+        provider: "offline",
+        model: "offline",
+        attempts: 1,
+        inputTokens: 10,
+        outputTokens: 5,
+        spentUsd: 0,
+      },
+    ]);
+    store.close();
+  });
+
+  test("stats split spend by provider and model, dearest first", () => {
+    const store = openStore(tempDb());
+    store.recordAttempt(attempt("openai", "qwen3:8b", 0));
+    store.recordAttempt(attempt("openai", "qwen3:8b", 0));
+    store.recordAttempt(attempt("anthropic", "claude-haiku-4-5", 0.25));
+    const split = store.stats().byModel.map((m) => [m.provider, m.model, m.attempts, m.spentUsd]);
+    expect(split).toEqual([
+      ["anthropic", "claude-haiku-4-5", 1, 0.25],
+      ["openai", "qwen3:8b", 2, 0],
+    ]);
+    expect(store.stats().spentUsd).toBe(0.25);
     store.close();
   });
 });

@@ -17,6 +17,7 @@ const EMPTY_STATS: Stats = {
     cacheReadTokens: 0,
     webSearches: 0,
   },
+  byModel: [],
 };
 
 /**

@@ -57,6 +57,10 @@ const MIGRATIONS: string[] = [
   // robots.txt lists the written pages shallowest first: an index that holds the whole answer,
   // so building it never reads a page's HTML (a table scan took ~170 ms at 30,000 pages).
   `CREATE INDEX IF NOT EXISTS pages_depth_key ON pages (depth, key);`,
+  // Who served each attempt: spend is split by provider and model. Rows before this were
+  // Anthropic's, or the free offline writer's.
+  `ALTER TABLE ledger ADD COLUMN provider TEXT NOT NULL DEFAULT 'anthropic';
+   UPDATE ledger SET provider = 'offline' WHERE model = 'offline';`,
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;
