@@ -111,8 +111,12 @@ export function createGenerator(opts: GeneratorOptions) {
     if (!capped) budget.record(event.costUsd);
     if (event.error?.kind === "auth") {
       blockedUntil = clock.now() + (opts.authCooldownMs ?? 60_000);
+      const [api, key] =
+        llm.provider === "openai"
+          ? ["OpenAI-compatible", "OPENAI_API_KEY"]
+          : ["Anthropic", "ANTHROPIC_API_KEY"];
       logger.error(
-        "the Anthropic API rejected the API key: check ANTHROPIC_API_KEY; new pages are " +
+        `the ${api} API rejected the API key: check ${key}; new pages are ` +
           "refused with 503 for a minute at a time until it is fixed",
         { key: m.key, error: event.error.message },
       );
