@@ -8,6 +8,7 @@
 
 import { UpstreamError } from "../errors.ts";
 import type { Usage } from "../types.ts";
+import { buildUserPrompt, SYSTEM_PROMPT } from "./prompt.ts";
 
 /**
  * Tokens of `text`, estimated from above for a tokenizer we cannot see: 3 UTF-8 bytes a token.
@@ -83,4 +84,13 @@ export function fitRound(
     spent,
     round - 1,
   );
+}
+
+/**
+ * The least a bound must allow for one page: the system prompt, the brief of a page that may
+ * still link on (the longer form of the user prompt), and a page's minimum output.
+ */
+export function pageNeeds(): number {
+  const brief = buildUserPrompt({ key: "/", prompt: "", depth: 1, depthLimit: 2 });
+  return promptTokens(SYSTEM_PROMPT, [{ content: brief }]) + MIN_PAGE_TOKENS;
 }

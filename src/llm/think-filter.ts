@@ -31,6 +31,7 @@ export class ThinkFilter {
   private inside = false; // within <think>…
   private held = ""; // the round's start, until it is known not to be thinking
   private hold: "document" | "close" | null;
+  private afterThinking = false; // the blank lines after thinking are not page text either
   /** This round closed thinking it never opened (the next round is held for it). */
   closedAlone = false;
 
@@ -62,6 +63,14 @@ export class ThinkFilter {
         }
         this.pending = this.pending.slice(close + CLOSE.length);
         this.inside = false;
+        this.afterThinking = true;
+        continue;
+      }
+      if (this.afterThinking) {
+        const rest = this.pending.trimStart();
+        if (rest === "" && !final) break;
+        this.pending = rest;
+        this.afterThinking = false;
         continue;
       }
       const open = lower.indexOf(OPEN);
@@ -83,6 +92,7 @@ export class ThinkFilter {
           pass += this.pending.slice(0, close);
         }
         this.pending = this.pending.slice(close + CLOSE.length);
+        this.afterThinking = true;
         continue;
       }
       pass += this.pending.slice(0, open);
