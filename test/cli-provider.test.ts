@@ -8,7 +8,7 @@ import { join } from "node:path";
 import { openStore } from "../src/store/store.ts";
 import { type FakeAnthropic, startFakeAnthropic } from "./fixtures/fake-anthropic.ts";
 import { startFakeOpenAI } from "./fixtures/fake-openai.ts";
-import { CLI, cleanEnv, type Served, startServer } from "./fixtures/process.ts";
+import { CLI, runCli, type Served, startServer } from "./fixtures/process.ts";
 
 const dir = mkdtempSync(join(tmpdir(), "rabbithole-provider-"));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -24,22 +24,7 @@ afterEach(async () => {
 
 const db = (name: string) => join(dir, `${name}.db`);
 
-/** Runs a command to its end: exit code and what it printed. */
-async function run(args: string[], env: Record<string, string> = {}) {
-  const proc = Bun.spawn([...CLI, ...args], {
-    cwd: dir,
-    env: { ...cleanEnv, ...env },
-    stdin: "ignore",
-    stdout: "pipe",
-    stderr: "pipe",
-  });
-  const [stdout, stderr, code] = await Promise.all([
-    new Response(proc.stdout).text(),
-    new Response(proc.stderr).text(),
-    proc.exited,
-  ]);
-  return { code, stdout, stderr };
-}
+const run = (args: string[]) => runCli(args, {}, dir);
 
 /** Stops the server and reads its ledger split by model. */
 async function spendByModel(name: string) {

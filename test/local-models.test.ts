@@ -107,27 +107,21 @@ describe("an Anthropic-compatible local server without server tools", () => {
 
 describe("--context-tokens", () => {
   test("caps each call's output at what the bound leaves, and refuses a page that cannot fit, naming it", async () => {
-    site = startSite({
+    const bounded: SiteOptions = {
       model: "qwen3:8b",
       provider: "openai",
       local: {},
       handler,
       contextTokens: 6000,
-    });
+    };
+    site = startSite(bounded);
     expect((await site.get("/")).status).toBe(200);
     const cap = site.fake.requests[0]?.body.max_tokens as number;
     expect(cap).toBeLessThan(6000 - 2000);
     expect(cap).toBeGreaterThan(256);
     await site.close();
     // A brief so long that the system prompt and it leave no room for a page.
-    site = startSite({
-      model: "qwen3:8b",
-      provider: "openai",
-      local: {},
-      handler,
-      contextTokens: 6000,
-      seed: "A very long brief. ".repeat(800),
-    });
+    site = startSite({ ...bounded, seed: "A very long brief. ".repeat(800) });
     const r = await site.get("/");
     expect(r.status).toBe(503);
     expect(site.fake.calls).toBe(0);
