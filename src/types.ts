@@ -188,6 +188,11 @@ export interface LlmClient {
   readonly free: boolean;
   /** Whether calls may use the server tools (their results add input tokens; searches cost). */
   readonly webTools?: boolean;
+  /**
+   * --context-tokens: the bound on each call's prompt plus output; null or absent: none. Site
+   * context sized with llm/context.ts's contextRoom fits within it.
+   */
+  readonly contextTokens?: number | null;
   /** The first call's request size in bytes, as beforeRound will be told it. */
   measure?(req: Pick<GenerateRequest, "system" | "prompt" | "maxTokens">): number;
   generate(req: GenerateRequest): Promise<GenerateResult>;

@@ -82,6 +82,7 @@ export function createAnthropicClient(opts: AnthropicClientOptions): LlmClient {
     provider: "anthropic",
     model: opts.model,
     free: false,
+    contextTokens: opts.contextTokens ?? null,
     webTools: opts.webTools,
     measure: (req) => sizeOf(paramsFor(call, req, [], [])),
     generate: (req) => generate(sdk, call, req),

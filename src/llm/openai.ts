@@ -67,6 +67,7 @@ export function createOpenAIClient(opts: OpenAIClientOptions): LlmClient {
     provider: "openai",
     model: opts.model,
     free: false,
+    contextTokens: opts.contextTokens ?? null,
     webTools: false,
     measure: (req) => sizeOf(paramsFor(firstTurns(req), req.maxTokens)),
     generate: (req) => generate(sdk, call, req),
