@@ -24,7 +24,7 @@ afterEach(async () => {
 
 const db = (name: string) => join(dir, `${name}.db`);
 
-const run = (args: string[]) => runCli(args, {}, dir);
+const run = (args: string[]) => runCli(args, dir);
 
 /** Stops the server and reads its ledger split by model. */
 async function spendByModel(name: string) {

@@ -19,7 +19,7 @@ afterEach(async () => {
 });
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-const run = (args: string[], env: Record<string, string> = {}) => runCli(args, env, dir);
+const run = (args: string[], env: Record<string, string> = {}) => runCli(args, dir, env);
 
 test("a second serve on the same file exits 2; stats works beside the first; then it may start", async () => {
   const first = await startServer(CLI, ["--offline", "--seed", "Moths", "--db", db], {}, dir);

@@ -104,7 +104,7 @@ interface Call extends AnthropicClientOptions {
  */
 function paramsFor(
   call: Call,
-  req: Pick<GenerateRequest, "system" | "prompt" | "maxTokens">,
+  req: Pick<GenerateRequest, "system" | "bible" | "prompt" | "maxTokens">,
   earlier: MessageParam[],
   assistant: ContentBlock[],
 ): MessageCreateParamsStreaming {
@@ -116,7 +116,13 @@ function paramsFor(
     model: call.model,
     max_tokens: req.maxTokens,
     stream: true,
-    system: [{ type: "text", text: req.system, cache_control: { type: "ephemeral" } }],
+    // Site memory's bible goes after the fixed prompt and ends the cached prefix (NOTES.md).
+    system: req.bible
+      ? [
+          { type: "text", text: req.system },
+          { type: "text", text: req.bible, cache_control: { type: "ephemeral" } },
+        ]
+      : [{ type: "text", text: req.system, cache_control: { type: "ephemeral" } }],
     messages,
     ...(call.webTools ? { tools: WEB_TOOLS } : {}),
     ...call.thinking,
@@ -141,7 +147,8 @@ async function generate(sdk: Anthropic, call: Call, req: GenerateRequest): Promi
   for (let round = 1; ; round++) {
     const params = paramsFor(call, req, earlier, assistant);
     const bound = call.contextTokens ?? null;
-    params.max_tokens = fitRound(bound, req.system, params.messages, req.maxTokens, usage, round);
+    const system = `${req.system}${req.bible ?? ""}`;
+    params.max_tokens = fitRound(bound, system, params.messages, req.maxTokens, usage, round);
     const refusal = req.beforeRound?.(round, sizeOf(params));
     if (refusal) throw new UpstreamError(refusal, "budget", usage, round - 1);
     const r = new Round(page.startRound());

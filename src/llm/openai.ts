@@ -81,10 +81,15 @@ interface Call extends OpenAIClientOptions {
   ): ChatCompletionCreateParamsStreaming;
 }
 
+// One system message: site memory's bible follows the fixed prompt in it, since some local chat
+// templates refuse a second system message.
+const systemOf = (req: Pick<GenerateRequest, "system" | "bible">) =>
+  req.bible ? `${req.system}\n\n${req.bible}` : req.system;
+
 const firstTurns = (
-  req: Pick<GenerateRequest, "system" | "prompt">,
+  req: Pick<GenerateRequest, "system" | "bible" | "prompt">,
 ): ChatCompletionMessageParam[] => [
-  { role: "system", content: req.system },
+  { role: "system", content: systemOf(req) },
   { role: "user", content: req.prompt },
 ];
 
@@ -102,7 +107,7 @@ async function generate(sdk: OpenAI, call: Call, req: GenerateRequest): Promise<
   let continuations = 0;
   for (let round = 1; ; round++) {
     const bound = call.contextTokens ?? null;
-    const cap = fitRound(bound, req.system, messages.slice(1), req.maxTokens, usage, round);
+    const cap = fitRound(bound, systemOf(req), messages.slice(1), req.maxTokens, usage, round);
     const params = call.paramsFor(messages, cap);
     const bytes = sizeOf(params);
     const refusal = req.beforeRound?.(round, bytes);
