@@ -15,6 +15,7 @@ import { benchModels } from "./models.ts";
 import { renderReport, type Section } from "./report.ts";
 import { benchRobots } from "./robots.ts";
 import { benchScale } from "./scale.ts";
+import { benchSiteMemory } from "./site-memory.ts";
 import { benchStartup } from "./startup.ts";
 import { benchThroughput } from "./throughput.ts";
 
@@ -30,6 +31,11 @@ const SECTIONS: { id: string; title: string; run: () => Promise<Section> }[] = [
   { id: "models", title: "Models: the old default against the new (issue 11)", run: benchModels },
   { id: "robots", title: "robots.txt on a growing site (issue 12)", run: benchRobots },
   { id: "libraries", title: "Hot-path libraries against our own (issue 13)", run: benchLibraries },
+  {
+    id: "site-memory",
+    title: "Site memory: --memory on against off (issue 14)",
+    run: benchSiteMemory,
+  },
   {
     id: "litefs",
     title: "Cached pages through the LiteFS proxy (issue 10)",

@@ -84,6 +84,12 @@ export const serveArgs = {
     description:
       "Serve a loading page polling /__ready instead of streaming (env RABBITHOLE_LOADING_PAGE=1)",
   },
+  memory: {
+    type: "string",
+    valueHint: "on|off",
+    description:
+      "Site memory: bible, shared shell and context; off = every page from its brief alone (env RABBITHOLE_MEMORY, default on)",
+  },
   offline: {
     type: "boolean",
     description: "Write placeholder pages without an API key, at zero cost",

@@ -39,6 +39,8 @@ export interface Config {
   /** Contents of the --four-oh-four file, read at start-up; null = built-in page. */
   notFoundHtml: string | null;
   loadingPage: boolean;
+  /** --memory: site bible, shared shell and context (on), or every page from its brief alone. */
+  memory: boolean;
   offline: boolean;
   apiKey: string | null;
   baseURL: string | null;
@@ -77,6 +79,7 @@ export function resolveServeConfig(flags: Flags, env: Env): Config {
     webTools: resolveBool(flags, env, "web-tools", "RABBITHOLE_WEB_TOOLS") ?? true,
     notFoundHtml: notFound ? readText(notFound, MAX_NOT_FOUND_BYTES, "a 404 page") : null,
     loadingPage: resolveBool(flags, env, "loading-page", "RABBITHOLE_LOADING_PAGE") ?? false,
+    memory: opt("memory", "RABBITHOLE_MEMORY", onOff, true),
     offline,
     apiKey: fromEnv(env, "ANTHROPIC_API_KEY")?.value.trim() || null,
     baseURL: baseUrlOf(fromEnv(env, "ANTHROPIC_BASE_URL")),
@@ -213,6 +216,12 @@ function readText(raw: Raw, maxBytes: number, what: string): string {
   const text = readBoundedFile(raw, maxBytes, what);
   if (text.trim() === "") throw new UsageError(`${raw.where} is an empty file`);
   return text;
+}
+
+function onOff(raw: Raw): boolean {
+  const v = raw.value.trim().toLowerCase();
+  if (v === "on" || v === "off") return v === "on";
+  throw new UsageError(`${raw.where} is not on or off`);
 }
 
 function hostOf(raw: Raw): string {

@@ -40,6 +40,7 @@ describe("defaults", () => {
       webTools: true,
       notFoundHtml: null,
       loadingPage: false,
+      memory: true,
       offline: true,
       apiKey: null,
       baseURL: null,

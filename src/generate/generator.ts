@@ -4,21 +4,15 @@
 
 import type { Price } from "../llm/prices.ts";
 import { SYSTEM_PROMPT } from "../llm/prompt.ts";
+import { createPlanner, type PagePlan } from "../memory/plan.ts";
 import type { Store } from "../store/store.ts";
 import type { Clock, LlmClient, Logger, Mapping } from "../types.ts";
 import { createBudget, roundCeilingUsd } from "./budget.ts";
 import { budgetNotices } from "./budget-notice.ts";
 import { createCooldown } from "./cooldown.ts";
 import { Fanout } from "./fanout.ts";
-import { createHtmlFilter } from "./html-filter.ts";
 import { createLedger } from "./ledger.ts";
-import {
-  type FailureKind,
-  type FlightResult,
-  type GenerationEvent,
-  pageRequest,
-  runGeneration,
-} from "./run.ts";
+import { type FailureKind, type FlightResult, type GenerationEvent, runGeneration } from "./run.ts";
 
 export type { FailureKind, FlightResult, GenerationEvent } from "./run.ts";
 
@@ -29,6 +23,10 @@ export interface GeneratorOptions {
   logger: Logger;
   depthLimit: number;
   maxTokens: number;
+  /** Site memory (bible, shell, context); off: every page from its brief alone. */
+  memory?: boolean;
+  /** Bound on a page's context in tokens (site memory). */
+  contextTokens?: number;
   maxCostUsd: number | null;
   /** Prices of `llm.model`; null when the client is free or its prices are unknown. */
   price: Price | null;
@@ -86,9 +84,10 @@ export function createGenerator(opts: GeneratorOptions) {
   });
   let blockedUntil = 0;
 
+  const plan = createPlanner(store, { ...opts, memory: opts.memory ?? false });
   /** The most the first call for `m` can cost: what a new page must be able to reserve. */
-  function firstCallCeiling(m: Mapping, price: Price): number {
-    const bytes = llm.measure?.(pageRequest(m, opts.depthLimit, opts.maxTokens)) ?? roughSize(m);
+  function firstCallCeiling(m: Mapping, price: Price, p: PagePlan = plan(m)): number {
+    const bytes = llm.measure?.(p.request) ?? roughSize(m);
     return roundCeilingUsd(price, bytes, opts.maxTokens, webTools);
   }
   const home = cappedPrice ? store.getMapping("/") : null;
@@ -170,8 +169,9 @@ export function createGenerator(opts: GeneratorOptions) {
       const refused = precheck(m);
       if (refused) return refused;
       let reservation = null;
+      const pagePlan = plan(m);
       if (cappedPrice) {
-        const first = firstCallCeiling(m, cappedPrice);
+        const first = firstCallCeiling(m, cappedPrice, pagePlan);
         reservation = budget.reserve(first);
         if (!reservation) {
           notices.refused(first);
@@ -181,10 +181,13 @@ export function createGenerator(opts: GeneratorOptions) {
       }
       failures.delete(m.key);
       const fanout = new Fanout();
-      const filter = createHtmlFilter();
+      // Site memory: the shell's head and header reach visitors before the model's first token.
+      fanout.push(pagePlan.prefix);
+      const filter = pagePlan.filter;
       const abort = new AbortController();
       const ctx = { ...opts, llm, store, clock, ledger };
-      const done = runGeneration(ctx, m, { fanout, filter, signal: abort.signal, reservation })
+      const sinks = { fanout, plan: pagePlan, signal: abort.signal, reservation };
+      const done = runGeneration(ctx, m, sinks)
         .then(({ result, event }) => {
           settled(m, result, event);
           if (result.ok) cooldown.succeeded(m.key);

@@ -2,16 +2,14 @@
 // stream its HTML to the fanout, then store the page with its children, or record the failure.
 
 import { UpstreamError } from "../errors.ts";
-import { parseOutput } from "../llm/parse.ts";
 import { costOf, type Price } from "../llm/prices.ts";
-import { buildUserPrompt, SYSTEM_PROMPT } from "../llm/prompt.ts";
+import { originalRequest, type PagePlan } from "../memory/plan.ts";
 import type { Store } from "../store/store.ts";
 import type { AttemptOutcome, Clock, LlmClient, Mapping, Usage } from "../types.ts";
 import { ZERO_USAGE } from "../types.ts";
 import { type Reservation, roundCeilingUsd } from "./budget.ts";
 import { encodePage } from "./encode.ts";
 import type { Fanout } from "./fanout.ts";
-import type { createHtmlFilter } from "./html-filter.ts";
 import type { Ledger } from "./ledger.ts";
 
 export type FailureKind = "failed" | "refusal" | "budget" | "unavailable";
@@ -47,7 +45,8 @@ export interface RunContext {
 
 export interface RunSinks {
   fanout: Fanout;
-  filter: ReturnType<typeof createHtmlFilter>;
+  /** How the page is asked for, streamed and put together (memory/plan.ts). */
+  plan: PagePlan;
   signal: AbortSignal;
   /** Null when nothing needs reserving (no cap, or a free client). */
   reservation: Reservation | null;
@@ -109,7 +108,7 @@ export async function runGeneration(
   let paused = false;
   try {
     const res = await llm.generate({
-      ...pageRequest(m, ctx.depthLimit, ctx.maxTokens),
+      ...sinks.plan.request,
       signal: sinks.signal,
       // Before every paid call, not only the first: while the database refuses writes (another
       // page's ledger row is held in memory), no further call is made, continuations included.
@@ -120,14 +119,14 @@ export async function runGeneration(
       },
       onText: (delta) => {
         firstTokenAt ??= clock.now();
-        sinks.fanout.push(sinks.filter.push(delta));
+        sinks.fanout.push(sinks.plan.filter.push(delta));
       },
     });
     if (res.stopReason === "refusal") {
       const event = finish(res.usage, res.rounds, "refusal", null, "the model refused");
       return { result: { ok: false, kind: "refusal", reason: "The model declined." }, event };
     }
-    const parsed = parseOutput(res.text, { allowMappings: m.depth < ctx.depthLimit, base: m.key });
+    const parsed = sinks.plan.finish(res.text);
     const html = parsed.html;
     if (res.stopReason !== "end_turn" || html === null) {
       const why = html === null ? "no whole HTML document" : `stopped: ${res.stopReason}`;
@@ -144,6 +143,7 @@ export async function runGeneration(
       prompt: c.prompt,
       depth: m.depth + 1,
       parent: m.key,
+      title: c.title ?? null,
     }));
     const event = finish(res.usage, res.rounds, "ok", null, null, (attempt) =>
       store.savePage(
@@ -162,12 +162,14 @@ export async function runGeneration(
         },
         children,
         attempt,
+        parsed.memory,
       ),
     );
     if (!event.stored) {
       const reason = "The page was written but could not be stored; please try again later.";
       return { result: { ok: false, kind: "unavailable", reason }, event };
     }
+    sinks.fanout.push(parsed.tail);
     return { result: { ok: true }, event };
   } catch (err) {
     const up = err instanceof UpstreamError ? err : null;
@@ -187,9 +189,7 @@ export async function runGeneration(
 }
 
 /** What the model is asked for the page at `m`: the same bytes whether measured or sent. */
-export function pageRequest(m: Mapping, depthLimit: number, maxTokens: number) {
-  return { system: SYSTEM_PROMPT, prompt: buildUserPrompt({ ...m, depthLimit }), maxTokens };
-}
+export const pageRequest = originalRequest;
 
 /** beforeRound: grow the reservation to cover the next call, or refuse it. */
 function coverRound(

@@ -33,7 +33,8 @@ export interface AppDeps {
   store: Store;
   llm: LlmClient;
   price: Price | null;
-  config: Pick<Config, "depthLimit" | "maxTokens" | "maxCostUsd" | "loadingPage" | "notFoundHtml">;
+  config: Pick<Config, "depthLimit" | "maxTokens" | "maxCostUsd" | "loadingPage" | "notFoundHtml"> &
+    Partial<Pick<Config, "memory">>;
   clock?: Clock;
   logger: Logger;
   /** Bound on waiting for a page that links to an unmapped key (default 60 s). */
@@ -67,6 +68,7 @@ export function createApp(deps: AppDeps) {
     logger: deps.logger,
     depthLimit: deps.config.depthLimit,
     maxTokens: deps.config.maxTokens,
+    memory: deps.config.memory ?? false,
     maxCostUsd: deps.config.maxCostUsd,
     price: deps.price,
     failureNotice: streamFailureNotice,

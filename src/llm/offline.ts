@@ -2,6 +2,8 @@
 // the exact output format a model must produce, so the whole server (streaming, parsing,
 // mappings, depth limit, cache) can be run and tested without spending anything.
 
+import { writeOfflineMemoryPage } from "../memory/offline.ts";
+import { readMemoryPrompt } from "../memory/prompt.ts";
 import type { GenerateRequest, GenerateResult, LlmClient } from "../types.ts";
 import { ZERO_USAGE } from "../types.ts";
 import { MAPPINGS_DELIMITER } from "./parse.ts";
@@ -27,7 +29,10 @@ export function createOfflineClient(opts: OfflineOptions = {}): LlmClient {
     free: true,
     async generate(req: GenerateRequest): Promise<GenerateResult> {
       req.signal?.throwIfAborted();
-      const text = writeOfflinePage(req.prompt);
+      // Site memory's prompts get its contract: content into the shell, canon, the bible.
+      const text = readMemoryPrompt(req.prompt)
+        ? writeOfflineMemoryPage(req.prompt, req.bible)
+        : writeOfflinePage(req.prompt);
       const chunks = Math.ceil(text.length / CHUNK_CHARS);
       const pause = Math.min(delay, Math.floor(MAX_STREAM_MS / chunks));
       for (let i = 0; i < text.length; i += CHUNK_CHARS) {

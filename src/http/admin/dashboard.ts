@@ -3,6 +3,7 @@
 
 import type { Role } from "../../cluster.ts";
 import type { Flight } from "../../generate/generator.ts";
+import type { Bible } from "../../memory/store.ts";
 import type { PageSummary, SiteNode, Stats } from "../../types.ts";
 import { escapeHtml, hole } from "../layout.ts";
 import { bytes, count, plural, seconds, usd } from "./format.ts";
@@ -22,6 +23,8 @@ export interface DashboardData {
   now: number;
   csrf: string;
   flash: { tone: "ok" | "bad"; html: string } | null;
+  /** Site memory's bible, or null when the site has none (yet, or --memory off). */
+  bible: Bible | null;
 }
 
 export function dashboard(d: DashboardData): string {
@@ -45,8 +48,17 @@ ${renderDepths(d.siteMap)}
 <p></p>
 ${renderSiteMap(d.siteMap, d.states)}
 </section>
-${pagesTable(d.pages, d.csrf)}`,
+${pagesTable(d.pages, d.csrf)}
+${bibleSection(d.bible)}`,
   );
+}
+
+/** The site bible as the model last wrote it (or the operator set it: rabbithole bible --set). */
+function bibleSection(bible: Bible | null): string {
+  const body = bible
+    ? `<p class="hint">Sent with every page written (cached). Written by ${escapeHtml(bible.source)}; replace it with <code>rabbithole bible --set FILE</code>.</p><pre class="bible">${escapeHtml(bible.text)}</pre>`
+    : `<p class="hint">None yet: it is written with the homepage, or with the next page of an older site.</p>`;
+  return `<section id="bible" aria-labelledby="bible-title"><h2 id="bible-title">Site bible</h2>${body}</section>`;
 }
 
 function header(d: DashboardData): string {
