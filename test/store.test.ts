@@ -190,6 +190,8 @@ describe("the hot read", () => {
 });
 
 // Schema 5 (site memory) undone, to roll a file back to an older release's.
+const UNDO_VERSIONS = `DROP TRIGGER pages_number_version; DROP TRIGGER pages_keep_version;
+  DROP TABLE page_versions; ALTER TABLE pages DROP COLUMN version;`;
 const UNDO_MEMORY = `DROP TABLE bible; DROP TABLE canon; DROP TABLE canon_search; DROP TABLE page_text;
   ALTER TABLE pages DROP COLUMN title; ALTER TABLE mappings DROP COLUMN title;`;
 
@@ -198,7 +200,7 @@ describe("site memory (schema 5)", () => {
     const path = tempDb();
     openStore(path).close();
     const db = new Database(path);
-    db.exec(`${UNDO_MEMORY} PRAGMA user_version = 4`);
+    db.exec(`${UNDO_VERSIONS} ${UNDO_MEMORY} PRAGMA user_version = 4`);
     db.exec(`INSERT INTO pages (key, html, etag, prompt, depth, parent, model, input_tokens,
                output_tokens, cache_write_tokens, cache_read_tokens, web_searches, cost_usd,
                rounds, gen_ms, created_at)
@@ -224,7 +226,7 @@ describe("dcz copies (schema 3)", () => {
     openStore(path).close();
     // Roll the file back to what the previous release wrote, with a page in it.
     const db = new Database(path);
-    db.exec(`${UNDO_MEMORY}
+    db.exec(`${UNDO_VERSIONS} ${UNDO_MEMORY}
              DROP INDEX IF EXISTS pages_depth_key;
              ALTER TABLE pages DROP COLUMN dcz; ALTER TABLE pages DROP COLUMN dcz_dict;
              PRAGMA user_version = 2`);
