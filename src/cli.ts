@@ -5,18 +5,16 @@
 
 import { stripVTControlCharacters } from "node:util";
 import { type ArgsDef, type CommandDef, defineCommand, renderUsage, runCommand } from "citty";
-import pkg from "../package.json" with { type: "json" };
 import { listPages, migrateDatabase, purgePages, showStats } from "./admin.ts";
 import { checkArgv } from "./argv.ts";
 import { dbArgs, ENV_HELP, jsonArg, maxCostArg, serveArgs } from "./cli-args.ts";
+import { exportCommand } from "./cli-export.ts";
+import { rollbackCommand, versionsCommand } from "./cli-versions.ts";
 import { resolveDbConfig, resolveMaxCost, resolveServeConfig } from "./config.ts";
 import { UsageError } from "./errors.ts";
 import { createLogger } from "./log.ts";
 import type { Logger } from "./types.ts";
-
-// Set by the release build (`bun build --define RABBITHOLE_VERSION='"1.2.3"'`).
-declare const RABBITHOLE_VERSION: string | undefined;
-export const VERSION = typeof RABBITHOLE_VERSION === "string" ? RABBITHOLE_VERSION : pkg.version;
+import { VERSION } from "./version.ts";
 
 const serve = defineCommand({
   meta: { name: "serve", description: "Run the server (the default command)" },
@@ -93,10 +91,17 @@ const bible = defineCommand({
 
 // Erased to the base type: citty types run() by each command's own args, which makes the
 // commands mutually unassignable, and they are only looked up and run from here.
-const COMMANDS = { serve, pages, stats, purge, migrate, bible } as unknown as Record<
-  string,
-  CommandDef
->;
+const COMMANDS = {
+  serve,
+  pages,
+  stats,
+  purge,
+  migrate,
+  bible,
+  export: exportCommand,
+  versions: versionsCommand,
+  rollback: rollbackCommand,
+} as unknown as Record<string, CommandDef>;
 
 // Only for help: serve is the default command, so its options are the top-level ones.
 const root: CommandDef = {

@@ -189,9 +189,12 @@ describe("the hot read", () => {
   });
 });
 
-// Schemas 6 (the ledger's provider) and 5 (site memory) undone, to roll a file back to an older
-// release's.
-const UNDO_MEMORY = `ALTER TABLE ledger DROP COLUMN provider; DROP TABLE bible; DROP TABLE canon; DROP TABLE canon_search; DROP TABLE page_text;
+// Schemas 7 (the ledger's provider) and 6 (versions) undone, then 5 (site memory), to roll a
+// file back to an older release's.
+const UNDO_VERSIONS = `ALTER TABLE ledger DROP COLUMN provider;
+  DROP TRIGGER pages_number_version; DROP TRIGGER pages_keep_version;
+  DROP TABLE page_versions; ALTER TABLE pages DROP COLUMN version;`;
+const UNDO_MEMORY = `DROP TABLE bible; DROP TABLE canon; DROP TABLE canon_search; DROP TABLE page_text;
   ALTER TABLE pages DROP COLUMN title; ALTER TABLE mappings DROP COLUMN title;`;
 
 describe("site memory (schema 5)", () => {
@@ -199,7 +202,7 @@ describe("site memory (schema 5)", () => {
     const path = tempDb();
     openStore(path).close();
     const db = new Database(path);
-    db.exec(`${UNDO_MEMORY} PRAGMA user_version = 4`);
+    db.exec(`${UNDO_VERSIONS} ${UNDO_MEMORY} PRAGMA user_version = 4`);
     db.exec(`INSERT INTO pages (key, html, etag, prompt, depth, parent, model, input_tokens,
                output_tokens, cache_write_tokens, cache_read_tokens, web_searches, cost_usd,
                rounds, gen_ms, created_at)
@@ -225,7 +228,7 @@ describe("dcz copies (schema 3)", () => {
     openStore(path).close();
     // Roll the file back to what the previous release wrote, with a page in it.
     const db = new Database(path);
-    db.exec(`${UNDO_MEMORY}
+    db.exec(`${UNDO_VERSIONS} ${UNDO_MEMORY}
              DROP INDEX IF EXISTS pages_depth_key;
              ALTER TABLE pages DROP COLUMN dcz; ALTER TABLE pages DROP COLUMN dcz_dict;
              PRAGMA user_version = 2`);
@@ -299,7 +302,7 @@ describe("the robots.txt list (schema 4)", () => {
   });
 });
 
-describe("who served each attempt (schema 6)", () => {
+describe("who served each attempt (schema 7)", () => {
   const usage = { ...ZERO_USAGE, inputTokens: 10, outputTokens: 5 };
   const attempt = (provider: string | undefined, model: string, costUsd: number): Attempt => ({
     key: "/",
@@ -314,14 +317,14 @@ describe("who served each attempt (schema 6)", () => {
     durationMs: 1,
   });
 
-  test("a version-5 ledger upgrades: its rows are Anthropic's, or offline's for the offline writer", () => {
+  test("a version-6 ledger upgrades: its rows are Anthropic's, or offline's for the offline writer", () => {
     const path = tempDb();
     const old = openStore(path);
     old.recordAttempt(attempt(undefined, "claude-sonnet-4-6", 0.5));
     old.recordAttempt(attempt(undefined, "offline", 0));
     old.close();
     const db = new Database(path);
-    db.exec("ALTER TABLE ledger DROP COLUMN provider; PRAGMA user_version = 5");
+    db.exec("ALTER TABLE ledger DROP COLUMN provider; PRAGMA user_version = 6");
     db.close();
     const store = openStore(path);
     expect(store.stats().byModel).toEqual([

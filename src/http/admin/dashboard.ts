@@ -4,6 +4,7 @@
 import type { Role } from "../../cluster.ts";
 import type { Flight } from "../../generate/generator.ts";
 import type { Bible } from "../../memory/store.ts";
+import type { KeptSummary } from "../../store/versions.ts";
 import type { PageSummary, SiteNode, Stats } from "../../types.ts";
 import { escapeHtml, hole } from "../layout.ts";
 import { bytes, count, plural, seconds, usd } from "./format.ts";
@@ -11,11 +12,13 @@ import { pagesTable } from "./pages-table.ts";
 import { adminPage } from "./respond.ts";
 import { type NodeStates, renderDepths, renderSiteMap } from "./site-map.ts";
 import { spendByModel } from "./spend-by-model.ts";
+import { keptSection } from "./versions.ts";
 
 export interface DashboardData {
   stats: Stats;
   pages: PageSummary[];
   siteMap: SiteNode[];
+  kept: KeptSummary[];
   flights: Flight[];
   states: NodeStates;
   role: Role;
@@ -51,6 +54,7 @@ ${renderDepths(d.siteMap)}
 ${renderSiteMap(d.siteMap, d.states)}
 </section>
 ${pagesTable(d.pages, d.csrf)}
+${keptSection(d.kept)}
 ${bibleSection(d.bible)}`,
   );
 }

@@ -4,6 +4,7 @@
 import type { Cluster } from "../../cluster.ts";
 import { HttpError } from "../../errors.ts";
 import type { Generator } from "../../generate/generator.ts";
+import { normalizeKey } from "../../keys.ts";
 import type { Store } from "../../store/store.ts";
 import type { Clock, Logger } from "../../types.ts";
 import { type ActionName, runAction } from "./actions.ts";
@@ -20,6 +21,7 @@ import {
   sessionCookie,
 } from "./session.ts";
 import { createSignInThrottle, type SignInThrottle } from "./throttle.ts";
+import { versionsPage } from "./versions.ts";
 import { flashFrom, loginPage } from "./views.ts";
 
 export interface AdminDeps {
@@ -46,6 +48,7 @@ export const GENERATED_PAGE_SANDBOX =
 const ACTIONS: Record<string, ActionName> = {
   "/__admin/purge": "purge",
   "/__admin/regenerate": "regenerate",
+  "/__admin/rollback": "rollback",
 };
 
 /** The client's address as the app resolved it (socket, or Fly-Client-IP behind Fly). */
@@ -109,6 +112,10 @@ async function route(
       return seeOther("/__admin/login", { "set-cookie": sessionCookie(req, null) });
     }
     return runAction(deps, req, action, form);
+  }
+  if (path === "/__admin/versions") {
+    if (!reading) return notAllowed("GET, HEAD");
+    return html(renderVersions(deps, req, csrf));
   }
   if (path !== "/__admin" && path !== "/__admin/" && path !== "/__admin/status.json") {
     return problem(404, "Not found", "There is no such admin page.");
@@ -186,6 +193,7 @@ function snapshot(deps: AdminDeps) {
     now,
     pages: deps.store.listPages(),
     siteMap: deps.store.siteMap(),
+    kept: deps.store.keptVersionKeys(),
     flights,
     inFlight: flights.map((f) => ({
       key: f.key,
@@ -203,4 +211,13 @@ function renderDashboard(deps: AdminDeps, req: Request, csrf: string): string {
   );
   const bible = deps.store.memory.bible();
   return dashboard({ ...snap, bible, states: { live, failed }, flash: flashFrom(req.url), csrf });
+}
+
+function renderVersions(deps: AdminDeps, req: Request, csrf: string): string {
+  const raw = new URL(req.url).searchParams.get("key") ?? "";
+  if (raw === "") throw new HttpError(400, "Name a page, like /__admin/versions?key=/about.html");
+  // Any spelling of a path, as the action takes it; a bad one is a 400 like any bad key.
+  const key = normalizeKey(raw);
+  const flash = flashFrom(req.url);
+  return versionsPage({ key, versions: deps.store.versions(key), csrf, flash });
 }

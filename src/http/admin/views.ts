@@ -29,14 +29,21 @@ export type FlashCode =
   | "no-mapping"
   | "budget"
   | "unavailable"
-  | "no-key";
+  | "no-key"
+  | "rolled-back"
+  | "already-current"
+  | "no-version"
+  | "busy";
 
 const FLASHES: Record<FlashCode, { tone: "ok" | "bad"; text: (key: string) => string }> = {
-  purged: { tone: "ok", text: (k) => `Purged ${k}: its next visitor will have it written again.` },
+  purged: {
+    tone: "ok",
+    text: (k) => `Purged ${k}: its next visitor will have it written again. This one is kept.`,
+  },
   "not-cached": { tone: "bad", text: (k) => `${k} is not cached, so there was nothing to purge.` },
   regenerating: {
     tone: "ok",
-    text: (k) => `Regenerating ${k}: it is being written now and replaces the cached copy.`,
+    text: (k) => `Regenerating ${k}: it is being written now; the cached copy is kept.`,
   },
   "no-mapping": { tone: "bad", text: (k) => `${k} has no prompt, so it cannot be generated.` },
   budget: {
@@ -48,6 +55,16 @@ const FLASHES: Record<FlashCode, { tone: "ok" | "bad"; text: (key: string) => st
     text: (k) => `Not regenerated: new pages are refused right now. ${k} keeps its cached copy.`,
   },
   "no-key": { tone: "bad", text: () => "No page was named in that request." },
+  "rolled-back": {
+    tone: "ok",
+    text: (k) => `Rolled back ${k}: visitors get that version now; the one it replaced is kept.`,
+  },
+  "already-current": { tone: "ok", text: (k) => `That version of ${k} is already current.` },
+  "no-version": { tone: "bad", text: (k) => `${k} has no such kept version: nothing changed.` },
+  busy: {
+    tone: "bad",
+    text: (k) => `${k} is being written right now: roll it back once it is written.`,
+  },
 };
 
 /** The dashboard URL that shows a flash after an action. */
