@@ -160,6 +160,10 @@ function statsText(s: Stats, maxCostUsd: number | null, left: number | null): st
   if (maxCostUsd !== null && left !== null) {
     rows.push(["budget", `${usd(left)} left of ${usd(maxCostUsd)}`]);
   }
+  for (const m of s.byModel) {
+    const attempts = `${n(m.attempts)} attempt${m.attempts === 1 ? "" : "s"}`;
+    rows.push(["model", `${m.provider} ${m.model}: ${attempts}, ${usd(m.spentUsd)}`]);
+  }
   return rows.map(([k, v]) => `${k.padEnd(10)}${v}`).join("\n");
 }
 

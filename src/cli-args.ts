@@ -50,7 +50,25 @@ export const serveArgs = {
   model: {
     type: "string",
     valueHint: "id",
-    description: `Anthropic model id (env RABBITHOLE_MODEL, default ${DEFAULT_MODEL})`,
+    description: `Model id (env RABBITHOLE_MODEL, default ${DEFAULT_MODEL})`,
+  },
+  provider: {
+    type: "string",
+    valueHint: "anthropic|openai",
+    description:
+      "API the model is served by: Messages or Chat Completions (env RABBITHOLE_PROVIDER, default anthropic)",
+  },
+  "base-url": {
+    type: "string",
+    valueHint: "url",
+    description:
+      "A compatible server instead of the provider's own API (env ANTHROPIC_BASE_URL or OPENAI_BASE_URL)",
+  },
+  "context-tokens": {
+    type: "string",
+    valueHint: "n",
+    description:
+      "Bound on prompt plus output per call, for small local models (env RABBITHOLE_CONTEXT_TOKENS)",
   },
   effort: {
     type: "string",
@@ -71,7 +89,8 @@ export const serveArgs = {
   ...maxCostArg,
   "web-tools": {
     type: "boolean",
-    description: "Let Claude use web_search and web_fetch (env RABBITHOLE_WEB_TOOLS, default on)",
+    description:
+      "Let Claude use web_search and web_fetch (env RABBITHOLE_WEB_TOOLS, default on against Anthropic's API only)",
     negativeDescription: "Turn the web tools off (env RABBITHOLE_WEB_TOOLS=0)",
   },
   "four-oh-four": {
@@ -181,8 +200,10 @@ export const ENV_HELP = `
 
 ENVIRONMENT
 
-  ANTHROPIC_API_KEY       API key, required unless --offline
+  ANTHROPIC_API_KEY       API key, required unless --offline or a --base-url
   ANTHROPIC_BASE_URL      API base URL, without /v1 (default https://api.anthropic.com)
+  OPENAI_API_KEY          API key for --provider openai, optional with a --base-url
+  OPENAI_BASE_URL         Chat Completions base URL, with /v1 (default https://api.openai.com/v1)
   RABBITHOLE_ADMIN_TOKEN  Turns on /__admin for holders of this token (16+ characters)
   CONSOLA_LEVEL           Log level: error, warn, info, debug (default info)
 `;

@@ -3,6 +3,7 @@
 // operator can fix a deployment from a single log line.
 
 import { type OpsConfig, resolveOpsConfig } from "./config-ops.ts";
+import { type ProviderConfig, resolveProviderConfig } from "./config-provider.ts";
 import {
   amountOf,
   type Env,
@@ -21,7 +22,7 @@ import { UsageError } from "./errors.ts";
 import { EFFORTS, type Effort, traitsOf } from "./llm/models.ts";
 import { DEFAULT_MODEL } from "./llm/prices.ts";
 
-export interface Config {
+export interface Config extends ProviderConfig {
   /** The homepage prompt from --seed / --seed-file / env; null when none was given. */
   seed: string | null;
   port: number;
@@ -35,15 +36,12 @@ export interface Config {
   depthLimit: number;
   /** Hard cap on total spend in USD; null = no cap. */
   maxCostUsd: number | null;
-  webTools: boolean;
   /** Contents of the --four-oh-four file, read at start-up; null = built-in page. */
   notFoundHtml: string | null;
   loadingPage: boolean;
   /** --memory: site bible, shared shell and context (on), or every page from its brief alone. */
   memory: boolean;
   offline: boolean;
-  apiKey: string | null;
-  baseURL: string | null;
   /** On SIGINT/SIGTERM, how long generations under way may take to finish. */
   gracePeriodSec: number;
   /** Longest silence inside an upstream stream before the attempt counts as failed. */
@@ -76,13 +74,11 @@ export function resolveServeConfig(flags: Flags, env: Env): Config {
     maxTokens: opt("max-tokens", "RABBITHOLE_MAX_TOKENS", (r) => intOf(r, 256, 128_000), 8192),
     depthLimit: opt("depth-limit", "RABBITHOLE_DEPTH_LIMIT", (r) => intOf(r, 1, 1000), 5),
     maxCostUsd: resolveMaxCost(flags, env),
-    webTools: resolveBool(flags, env, "web-tools", "RABBITHOLE_WEB_TOOLS") ?? true,
     notFoundHtml: notFound ? readText(notFound, MAX_NOT_FOUND_BYTES, "a 404 page") : null,
     loadingPage: resolveBool(flags, env, "loading-page", "RABBITHOLE_LOADING_PAGE") ?? false,
     memory: opt("memory", "RABBITHOLE_MEMORY", onOff, true),
     offline,
-    apiKey: fromEnv(env, "ANTHROPIC_API_KEY")?.value.trim() || null,
-    baseURL: baseUrlOf(fromEnv(env, "ANTHROPIC_BASE_URL")),
+    ...resolveProviderConfig(flags, env, offline),
     // Fly's kill_timeout (fly.toml) must stay above this, or the machine is killed mid-drain.
     gracePeriodSec: opt("grace-period", "RABBITHOLE_GRACE_PERIOD", (r) => intOf(r, 0, 3600), 25),
     stallTimeoutSec: opt(
@@ -101,12 +97,6 @@ export function resolveServeConfig(flags: Flags, env: Env): Config {
     throw new UsageError(
       `--metrics-port ${metricsPort} is the site's port too (--port/PORT): give the metrics a ` +
         `port of their own, like ${metricsPort === 65535 ? metricsPort - 1 : metricsPort + 1}`,
-    );
-  }
-  if (!offline && config.apiKey === null) {
-    throw new UsageError(
-      "no Anthropic API key: set ANTHROPIC_API_KEY (export ANTHROPIC_API_KEY=sk-ant-...), " +
-        "or pass --offline to serve placeholder pages without one",
     );
   }
   return config;
@@ -255,13 +245,4 @@ function checkEffort(config: Config, raw: Raw | undefined): void {
     `${raw.where} needs a model with adaptive thinking (4.6 or later); ` +
       `"${config.model}" has none: drop the effort or choose another --model`,
   );
-}
-
-function baseUrlOf(raw: Raw | undefined): string | null {
-  if (!raw) return null;
-  const url = URL.parse(raw.value);
-  if (!url || (url.protocol !== "http:" && url.protocol !== "https:")) {
-    throw new UsageError(`${raw.where} is not an http(s) URL`);
-  }
-  return raw.value;
 }

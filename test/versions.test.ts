@@ -171,7 +171,8 @@ describe("the schema", () => {
     const path = join(dir, "older.db");
     openStore(path).close();
     const db = new Database(path);
-    db.exec(`DROP TRIGGER pages_number_version; DROP TRIGGER pages_keep_version;
+    db.exec(`ALTER TABLE ledger DROP COLUMN provider;
+             DROP TRIGGER pages_number_version; DROP TRIGGER pages_keep_version;
              DROP TABLE page_versions; ALTER TABLE pages DROP COLUMN version;
              PRAGMA user_version = 5;
              INSERT INTO pages (key, html, etag, prompt, depth, parent, model, input_tokens,

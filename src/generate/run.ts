@@ -5,7 +5,7 @@ import { UpstreamError } from "../errors.ts";
 import { costOf, type Price } from "../llm/prices.ts";
 import { originalRequest, type PagePlan } from "../memory/plan.ts";
 import type { Store } from "../store/store.ts";
-import type { AttemptOutcome, Clock, LlmClient, Mapping, Usage } from "../types.ts";
+import type { Attempt, AttemptOutcome, Clock, LlmClient, Mapping, Usage } from "../types.ts";
 import { ZERO_USAGE } from "../types.ts";
 import { type Reservation, roundCeilingUsd } from "./budget.ts";
 import { encodePage } from "./encode.ts";
@@ -69,7 +69,7 @@ export async function runGeneration(
     outcome: AttemptOutcome,
     error: UpstreamError | null,
     reason: string | null,
-    save?: (attempt: ReturnType<typeof attemptOf>) => void,
+    save?: (attempt: Attempt) => void,
   ): GenerationEvent => {
     const attempt = attemptOf(usage, rounds, outcome, reason);
     sinks.reservation?.settle(attempt.costUsd);
@@ -94,6 +94,7 @@ export async function runGeneration(
     error: string | null,
   ) => ({
     key: m.key,
+    provider: llm.provider,
     model: llm.model,
     usage,
     costUsd: cost(usage),

@@ -18,6 +18,7 @@ const EMPTY_STATS: Stats = {
     cacheReadTokens: 0,
     webSearches: 0,
   },
+  byModel: [],
 };
 
 /** The memory of a replica that has no database yet. */

@@ -103,6 +103,10 @@ const MIGRATIONS: (string | ((db: Database) => void))[] = [
        OLD.cache_read_tokens, OLD.web_searches, OLD.cost_usd, OLD.rounds, OLD.gen_ms,
        OLD.created_at, CAST(round((julianday('now') - 2440587.5) * 86400000) AS INTEGER));
    END;`,
+  // Who served each attempt: spend is split by provider and model. Rows before this were
+  // Anthropic's, or the free offline writer's.
+  `ALTER TABLE ledger ADD COLUMN provider TEXT NOT NULL DEFAULT 'anthropic';
+   UPDATE ledger SET provider = 'offline' WHERE model = 'offline';`,
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;

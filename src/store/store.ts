@@ -148,8 +148,8 @@ function sqliteStore(path: string, db: Database, readonly: boolean, now: () => n
   const insertLedger = readonly
     ? null
     : db.prepare(
-        `INSERT INTO ledger (key, model, ${USAGE_COLUMNS}, cost_usd, rounds, outcome, error,
-           started_at, duration_ms) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+        `INSERT INTO ledger (key, provider, model, ${USAGE_COLUMNS}, cost_usd, rounds, outcome,
+           error, started_at, duration_ms) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
       );
   const write = <T>(fn: () => T): T => {
     if (readonly) throw new Error(`database "${path}" is open read-only`);
@@ -158,6 +158,7 @@ function sqliteStore(path: string, db: Database, readonly: boolean, now: () => n
   const recordAttempt = (a: Attempt) =>
     insertLedger?.run(
       a.key,
+      a.provider ?? "anthropic",
       a.model,
       ...usageParams(a.usage),
       a.costUsd,

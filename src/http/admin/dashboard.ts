@@ -11,6 +11,7 @@ import { bytes, count, plural, seconds, usd } from "./format.ts";
 import { pagesTable } from "./pages-table.ts";
 import { adminPage } from "./respond.ts";
 import { type NodeStates, renderDepths, renderSiteMap } from "./site-map.ts";
+import { spendByModel } from "./spend-by-model.ts";
 import { keptSection } from "./versions.ts";
 
 export interface DashboardData {
@@ -39,6 +40,7 @@ export function dashboard(d: DashboardData): string {
     `${header(d)}
 ${flash}
 ${cards(d)}
+${spendByModel(d.stats.byModel)}
 ${flights(d)}
 <section id="map" aria-labelledby="map-title"><h2 id="map-title">Site map</h2>
 <p class="hint">Every page written so far, and the links they promised that nobody has opened
