@@ -52,6 +52,17 @@ describe("thinking before the page", () => {
     expect(f.push("/body>")).toBe("</body>");
   });
 
+  test("under site memory the lead is held until the content starts, not until the end", () => {
+    const f = new ThinkFilter(ROUND_ONE);
+    expect(f.push("Okay.\n")).toBe("");
+    expect(f.push("<title>Mars</title>\n<main><p>hi")).toBe(
+      "Okay.\n<title>Mars</title>\n<main><p>hi",
+    );
+    expect(f.push("</p></main>")).toBe("</p></main>");
+    const content = "<title>Mars</title>\n<main><p>Mars</p></main>\n---MAPPINGS---\n[]";
+    expectEverySplit(`Planning.\n</think>\n\n${content}`, content);
+  });
+
   test("an answer with no document is passed on at the end, an unclosed block dropped", () => {
     expectEverySplit("I cannot write that page.", "I cannot write that page.");
     expectEverySplit(`${DOC}<think>never closed`, DOC);

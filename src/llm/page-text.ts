@@ -2,7 +2,7 @@
 // raw text loses its thinking (think-filter.ts) when the model may write some, and a round that
 // continues after a user turn is joined to the page by a seam (seam.ts). Both clients use it.
 
-import { streamStart } from "./parse.ts";
+import { pageStart } from "./parse.ts";
 import { Seam } from "./seam.ts";
 import { ThinkFilter } from "./think-filter.ts";
 
@@ -27,7 +27,7 @@ export class PageText {
     const seam = this.seam;
     if (!this.thinks) return (raw) => this.pass(seam, raw);
     const think = new ThinkFilter({
-      lead: streamStart(this.text) === -1,
+      lead: pageStart(this.text) === -1,
       closesAlone: this.closesAlone,
     });
     this.think = think;

@@ -68,6 +68,22 @@ export function streamStart(text: string): number {
   return Math.min(doctype, root);
 }
 
+/**
+ * Where a site-memory content answer starts (the page's own part: no doctype): its first element
+ * on a line of its own, or one with attributes. memory/answer.ts reads content from here.
+ */
+export const CONTENT_START =
+  /^[ \t]*(?:```[a-z]*[ \t]*)?<(!doctype|html|title|style|main|article|section|div|h1|header)[\s>]|<(main|article|section|div)\s/im;
+
+/** Where page text starts on a stream prefix, whichever the layout: a document or content. */
+export function pageStart(text: string): number {
+  const doc = streamStart(text);
+  const m = CONTENT_START.exec(text);
+  const content = m ? m.index + m[0].indexOf("<") : -1;
+  if (doc === -1 || content === -1) return doc === -1 ? content : doc;
+  return Math.min(doc, content);
+}
+
 function rootStart(text: string): number {
   const m = ROOT.exec(text);
   return m ? m.index + m[0].search(/<html/i) : -1;

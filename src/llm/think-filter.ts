@@ -4,14 +4,14 @@
 // reasoning parser). None of it is page text: this filter takes it out of a round's text as it
 // streams, before the HTML filter and the parser see it, whatever chunk boundaries split a tag.
 
-import { streamStart } from "./parse.ts";
+import { pageStart } from "./parse.ts";
 
 const OPEN = "<think>";
 const CLOSE = "</think>";
 
 /** How a round's start is held while thinking may still be closed. */
 export interface ThinkHold {
-  /** No document has started yet: hold the text until it does (or a `</think>` comes). */
+  /** No page text has started yet: hold the text until it does (or a `</think>` comes). */
   lead: boolean;
   /** An earlier round closed thinking it never opened: hold this round until `</think>`. */
   closesAlone: boolean;
@@ -19,8 +19,10 @@ export interface ThinkHold {
 
 /**
  * One round's text, thinking removed. A round that may begin the answer holds its text until
- * the document starts, since a `</think>` arriving first means all before it was thinking; a
- * held lead costs visitors nothing, the HTML filter drops text before the document anyway. A
+ * the page starts (a document, or site memory's content: holding for a doctype would hold a
+ * content answer to its end, and nothing of it would stream), since a `</think>` arriving first
+ * means all before it was thinking; a held lead costs visitors nothing, the filters drop text
+ * before the page anyway. A
  * continuation round of a model known to close thinking it never opened is held until its
  * `</think>` (or its end). Otherwise whole blocks are removed wherever they are and a stray
  * `</think>` alone is dropped: text already streamed cannot be taken back, so thinking that
@@ -101,7 +103,7 @@ export class ThinkFilter {
     }
     if (this.hold === null) return pass;
     this.held += pass;
-    if (!final && (this.hold === "close" || streamStart(this.held) === -1)) return "";
+    if (!final && (this.hold === "close" || pageStart(this.held) === -1)) return "";
     this.hold = null;
     const out = this.held;
     this.held = "";

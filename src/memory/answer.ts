@@ -3,7 +3,7 @@
 // and bible blocks. As tolerant as parse.ts: preamble and fences go, a broken block is empty,
 // and a page cut short never passes as whole.
 
-import { MAPPINGS_DELIMITER, parseOutput, readMappings } from "../llm/parse.ts";
+import { CONTENT_START, MAPPINGS_DELIMITER, parseOutput, readMappings } from "../llm/parse.ts";
 import type { ParsedOutput } from "../types.ts";
 import { bibleCanon, canonLines } from "./bible.ts";
 import { contentOfDocument, firstElement, type PageContent } from "./shell.ts";
@@ -15,10 +15,6 @@ export const BIBLE_DELIMITER = "---BIBLE---";
 
 /** A delimiter on a line of its own (a page's text may mention one in passing). */
 const BLOCK = /^[ \t]*---(MAPPINGS|CANON|BIBLE)---[ \t]*$/gm;
-
-/** Where a content answer starts: its first element on a line of its own, or one with attributes. */
-const CONTENT_START =
-  /^[ \t]*(?:```[a-z]*[ \t]*)?<(!doctype|html|title|style|main|article|section|div|h1|header)[\s>]|<(main|article|section|div)\s/im;
 
 export function contentStart(text: string): { index: number; document: boolean } | null {
   const m = CONTENT_START.exec(text);
