@@ -4,8 +4,8 @@
 // a request costs two indexed reads (has anything changed?) and a Blob already in memory.
 // In-process (app.fetch), so the figures are the server's work, not the network's.
 import { join } from "node:path";
-import { createApp } from "../src/http/app.ts";
-import { robotsTxt } from "../src/http/robots.ts";
+import { createApp } from "../src/app/build.ts";
+import { robotsTxt } from "../src/http/guards/robots.ts";
 import { createOfflineClient } from "../src/llm/offline.ts";
 import { openStore } from "../src/store/store.ts";
 import { removeDir, tempDir } from "./children.ts";

@@ -2,15 +2,15 @@
 // is refused before it starts when the budget cannot cover its first call, or while the
 // upstream has rejected our API key.
 
+import { createHtmlFilter } from "../contract/html-filter.ts";
+import { SYSTEM_PROMPT } from "../contract/prompt.ts";
+import type { Clock, LlmClient, Logger, Mapping } from "../core/types.ts";
 import type { Price } from "../llm/prices.ts";
-import { SYSTEM_PROMPT } from "../llm/prompt.ts";
 import type { Store } from "../store/store.ts";
-import type { Clock, LlmClient, Logger, Mapping } from "../types.ts";
 import { createBudget, roundCeilingUsd } from "./budget.ts";
 import { budgetNotices } from "./budget-notice.ts";
 import { createCooldown } from "./cooldown.ts";
 import { Fanout } from "./fanout.ts";
-import { createHtmlFilter } from "./html-filter.ts";
 import { createLedger } from "./ledger.ts";
 import {
   type FailureKind,

@@ -1,17 +1,17 @@
 // One generation from start to ledger: call the model (every round covered by the budget),
 // stream its HTML to the fanout, then store the page with its children, or record the failure.
 
-import { UpstreamError } from "../errors.ts";
-import { parseOutput } from "../llm/parse.ts";
+import type { createHtmlFilter } from "../contract/html-filter.ts";
+import { parseOutput } from "../contract/parse.ts";
+import { buildUserPrompt, SYSTEM_PROMPT } from "../contract/prompt.ts";
+import { UpstreamError } from "../core/errors.ts";
+import type { AttemptOutcome, Clock, LlmClient, Mapping, Usage } from "../core/types.ts";
+import { ZERO_USAGE } from "../core/types.ts";
+import { encodePage } from "../encoding/encode.ts";
 import { costOf, type Price } from "../llm/prices.ts";
-import { buildUserPrompt, SYSTEM_PROMPT } from "../llm/prompt.ts";
 import type { Store } from "../store/store.ts";
-import type { AttemptOutcome, Clock, LlmClient, Mapping, Usage } from "../types.ts";
-import { ZERO_USAGE } from "../types.ts";
 import { type Reservation, roundCeilingUsd } from "./budget.ts";
-import { encodePage } from "./encode.ts";
 import type { Fanout } from "./fanout.ts";
-import type { createHtmlFilter } from "./html-filter.ts";
 import type { Ledger } from "./ledger.ts";
 
 export type FailureKind = "failed" | "refusal" | "budget" | "unavailable";

@@ -15,17 +15,17 @@ import type {
   MessageParam,
   ToolUnion,
 } from "@anthropic-ai/sdk/resources/messages";
-import { UpstreamError } from "../errors.ts";
+import { CONTINUE_PROMPT } from "../contract/prompt.ts";
+import { UpstreamError } from "../core/errors.ts";
 import {
   type GenerateRequest,
   type GenerateResult,
   type LlmClient,
   type Usage,
   ZERO_USAGE,
-} from "../types.ts";
+} from "../core/types.ts";
 import { addUsage, asParams, Round, streamRound, toUpstreamError } from "./anthropic-stream.ts";
 import { type Effort, type ThinkingParams, thinkingFor, traitsOf } from "./models.ts";
-import { CONTINUE_PROMPT } from "./prompt.ts";
 import { Seam } from "./seam.ts";
 import { TOOL_LIMITS } from "./tool-limits.ts";
 

@@ -2,10 +2,10 @@
 // the exact output format a model must produce, so the whole server (streaming, parsing,
 // mappings, depth limit, cache) can be run and tested without spending anything.
 
-import type { GenerateRequest, GenerateResult, LlmClient } from "../types.ts";
-import { ZERO_USAGE } from "../types.ts";
-import { MAPPINGS_DELIMITER } from "./parse.ts";
-import { readUserPrompt } from "./prompt.ts";
+import { MAPPINGS_DELIMITER } from "../contract/parse.ts";
+import { readUserPrompt } from "../contract/prompt.ts";
+import type { GenerateRequest, GenerateResult, LlmClient } from "../core/types.ts";
+import { ZERO_USAGE } from "../core/types.ts";
 
 export interface OfflineOptions {
   /** Pause between ~40-character chunks, so the live stream looks like a model writing. */

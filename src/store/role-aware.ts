@@ -1,6 +1,6 @@
 import { existsSync } from "node:fs";
-import type { Cluster } from "../cluster.ts";
-import type { Stats } from "../types.ts";
+import type { Stats } from "../core/types.ts";
+import type { Cluster } from "./litefs.ts";
 import { type OpenOptions, openStore, type Store } from "./store.ts";
 
 const EMPTY_STATS: Stats = {

@@ -1,6 +1,6 @@
 import { Database } from "bun:sqlite";
 import { existsSync, statSync } from "node:fs";
-import { UsageError } from "../errors.ts";
+import { UsageError } from "../core/errors.ts";
 import type {
   Attempt,
   CachedPage,
@@ -12,7 +12,7 @@ import type {
   SiteNode,
   Stats,
   Usage,
-} from "../types.ts";
+} from "../core/types.ts";
 import { pageBodyQueries } from "./page-body.ts";
 import { migrate, SCHEMA_VERSION, schemaVersion } from "./schema.ts";
 import { readStats } from "./stats.ts";

@@ -1,0 +1,36 @@
+// Prometheus metrics wired to a running app: request and generation counters come from the
+// app's hooks, gauges are read at scrape time (in-flight, budget left, LiteFS role).
+
+import type { GenerationEvent } from "../generate/generator.ts";
+import {
+  createRabbitholeMetrics,
+  type RabbitholeMetrics,
+  startMetricsServer,
+} from "../ops/metrics.ts";
+import type { Cluster } from "../store/litefs.ts";
+import type { App } from "./build.ts";
+
+export function generationMetrics(metrics: RabbitholeMetrics | undefined) {
+  return (e: GenerationEvent) => {
+    metrics?.generation(e.model, e.outcome, e.usage, e.costUsd);
+    if (e.error) metrics?.upstreamErrors.inc({ kind: e.error.kind });
+  };
+}
+
+export function createMetrics(port: number | null): RabbitholeMetrics | undefined {
+  return port === null ? undefined : createRabbitholeMetrics();
+}
+
+/** Serves /metrics on its own port, so the public port never exposes it. */
+export function serveMetrics(
+  metrics: RabbitholeMetrics,
+  app: App,
+  cluster: Cluster,
+  port: number,
+  hostname: string,
+) {
+  metrics.inFlight.collect(() => app.generator.inFlight);
+  metrics.budgetLeft.collect(() => app.generator.budget.leftUsd());
+  metrics.watchRole(() => (cluster.role().primary ? "primary" : "replica"));
+  return startMetricsServer(port, hostname, metrics.registry);
+}

@@ -1,0 +1,116 @@
+// The dashboard: what the site has cost and holds, what is being written now, the map of the
+// site, and every page with its provenance and the two actions an operator may take on it.
+
+import { bytes, count, plural, seconds, usd } from "../../../core/format.ts";
+import type { PageSummary, SiteNode, Stats } from "../../../core/types.ts";
+import type { Flight } from "../../../generate/generator.ts";
+import type { Role } from "../../../store/litefs.ts";
+import { adminPage } from "../../routes/admin/respond.ts";
+import { escapeHtml, hole } from "../layout.ts";
+import { pagesTable } from "./pages-table.ts";
+import { type NodeStates, renderDepths, renderSiteMap } from "./site-map.ts";
+
+export interface DashboardData {
+  stats: Stats;
+  pages: PageSummary[];
+  siteMap: SiteNode[];
+  flights: Flight[];
+  states: NodeStates;
+  role: Role;
+  maxCostUsd: number | null;
+  reservedUsd: number;
+  now: number;
+  csrf: string;
+  flash: { tone: "ok" | "bad"; html: string } | null;
+}
+
+export function dashboard(d: DashboardData): string {
+  const flash = d.flash
+    ? `<p class="flash${d.flash.tone === "bad" ? " bad" : ""}" role="status">${d.flash.html}</p>`
+    : "";
+  return adminPage(
+    "rabbithole admin",
+    `${header(d)}
+${flash}
+${cards(d)}
+${flights(d)}
+<section id="map" aria-labelledby="map-title"><h2 id="map-title">Site map</h2>
+<p class="hint">Every page written so far, and the links they promised that nobody has opened
+yet. Sums on a row cover the page and everything below it.</p>
+<p class="legend"><span><span class="dot generated"></span> generated</span>
+<span><span class="dot frontier"></span> frontier (linked, not written)</span>
+<span><span class="dot live"></span> being written</span>
+<span><span class="dot failed"></span> last attempt failed or refused</span></p>
+${renderDepths(d.siteMap)}
+<p></p>
+${renderSiteMap(d.siteMap, d.states)}
+</section>
+${pagesTable(d.pages, d.csrf)}`,
+  );
+}
+
+function header(d: DashboardData): string {
+  const role = d.role.primary
+    ? `<span class="pill primary">primary</span>`
+    : `<span class="pill replica">replica · primary is ${escapeHtml(d.role.host || "not connected")}</span>`;
+  return `<header class="top">${hole("mark")}<h1>rabbithole admin</h1>${role}
+<a class="button sm" href="/__admin">Refresh</a>
+<form method="post" action="/__admin/logout"><input type="hidden" name="csrf" value="${d.csrf}">\
+<button class="button sm" type="submit">Sign out</button></form></header>`;
+}
+
+function card(label: string, value: string, sub = "", cls = "card"): string {
+  const s = sub ? `<span class="s">${sub}</span>` : "";
+  return `<div class="${cls}"><span class="k">${label}</span><span class="n">${value}</span>\
+${s}</div>`;
+}
+
+function cards(d: DashboardData): string {
+  const s = d.stats;
+  const u = s.usage;
+  const tokens = u.inputTokens + u.outputTokens + u.cacheReadTokens + u.cacheWriteTokens;
+  const searches = u.webSearches ? ` · ${plural(u.webSearches, "search", "searches")}` : "";
+  const cache = count(u.cacheReadTokens + u.cacheWriteTokens);
+  const tokenDetail = `${count(u.inputTokens)} in · ${count(u.outputTokens)} out · \
+${cache} cache${searches}`;
+  return `<section class="cards" aria-label="Totals">
+${card("Spend", usd(s.spentUsd), spendDetail(d), "card wide")}
+${card("Pages", count(s.pages), "generated and cached")}
+${card("Mappings", count(s.mappings), "links with a prompt")}
+${card("Frontier", count(s.pendingMappings), "linked, not written")}
+${card("Attempts", count(s.attempts), `${count(s.failedAttempts)} failed`)}
+${card("Tokens", count(tokens), tokenDetail)}
+${card("In flight", count(d.flights.length), "generations now")}
+</section>`;
+}
+
+function spendDetail(d: DashboardData): string {
+  const spent = d.stats.spentUsd;
+  if (d.maxCostUsd === null) return `no cap · ${usd(d.reservedUsd)} reserved now`;
+  const cap = d.maxCostUsd;
+  const share = (x: number) => (cap > 0 ? Math.min(100, (100 * x) / cap) : 100);
+  const used = share(spent);
+  const held = Math.min(100 - used, share(d.reservedUsd));
+  const left = Math.max(0, cap - spent);
+  const bar = `<svg class="bar" viewBox="0 0 100 10" preserveAspectRatio="none" role="img" \
+aria-label="${used.toFixed(0)}% of the budget spent"><rect class="track" width="100" height="10"/>\
+<rect class="${used >= 90 ? "hot" : "spent"}" width="${used.toFixed(2)}" height="10"/>\
+<rect class="reserved" x="${used.toFixed(2)}" width="${held.toFixed(2)}" height="10"/></svg>`;
+  return `${bar}${used.toFixed(0)}% of ${usd(cap)} · ${usd(left)} left\
+${d.reservedUsd > 0 ? ` · ${usd(d.reservedUsd)} reserved` : ""}`;
+}
+
+function flights(d: DashboardData): string {
+  const rows = d.flights
+    .map(
+      (f) => `<tr data-key="${escapeHtml(f.key)}"><td><code>${escapeHtml(f.key)}</code></td>\
+<td class="num">${seconds(d.now - f.startedAt)}</td>\
+<td class="num">${bytes(f.fanout.bytes)}</td></tr>`,
+    )
+    .join("");
+  const body = rows
+    ? `<div class="scroll"><table><thead><tr><th>Page</th><th class="num">Elapsed</th>\
+<th class="num">Streamed</th></tr></thead><tbody>${rows}</tbody></table></div>`
+    : `<p class="empty">Nothing is being written right now.</p>`;
+  return `<section id="flights"><h2>Being written now</h2>${body}</section>`;
+}

@@ -1,0 +1,66 @@
+// The sign-in form, and the flash messages an action leaves for the dashboard. Flashes are codes
+// from a fixed list plus the page key, so a crafted link can put no words of its own on the
+// operator's screen beyond an escaped key.
+
+import { adminPage } from "../../routes/admin/respond.ts";
+import { escapeHtml, hole } from "../layout.ts";
+
+export function loginPage(error: string | null): string {
+  const message = error ? `<p class="error" role="alert">${escapeHtml(error)}</p>` : "";
+  return adminPage(
+    "Sign in · rabbithole admin",
+    `${hole("mark small")}
+<p class="eyebrow">rabbithole · admin</p>
+<h1>Sign in</h1>
+<p class="lead">Enter the admin token (<code>RABBITHOLE_ADMIN_TOKEN</code>) to watch and steer
+this site.</p>
+<form class="login" method="post" action="/__admin/login">
+<label for="token">Admin token</label>
+<input id="token" name="token" type="password" autocomplete="current-password" required autofocus>
+${message}<button class="button primary" type="submit">Sign in</button>
+</form>`,
+  ).replace("<main>", `<main class="narrow">`);
+}
+
+export type FlashCode =
+  | "purged"
+  | "not-cached"
+  | "regenerating"
+  | "no-mapping"
+  | "budget"
+  | "unavailable"
+  | "no-key";
+
+const FLASHES: Record<FlashCode, { tone: "ok" | "bad"; text: (key: string) => string }> = {
+  purged: { tone: "ok", text: (k) => `Purged ${k}: its next visitor will have it written again.` },
+  "not-cached": { tone: "bad", text: (k) => `${k} is not cached, so there was nothing to purge.` },
+  regenerating: {
+    tone: "ok",
+    text: (k) => `Regenerating ${k}: it is being written now and replaces the cached copy.`,
+  },
+  "no-mapping": { tone: "bad", text: (k) => `${k} has no prompt, so it cannot be generated.` },
+  budget: {
+    tone: "bad",
+    text: (k) => `Not regenerated: the budget is spent. ${k} keeps its cached copy.`,
+  },
+  unavailable: {
+    tone: "bad",
+    text: (k) => `Not regenerated: new pages are refused right now. ${k} keeps its cached copy.`,
+  },
+  "no-key": { tone: "bad", text: () => "No page was named in that request." },
+};
+
+/** The dashboard URL that shows a flash after an action. */
+export function flashUrl(code: FlashCode, key: string): string {
+  return `/__admin?${new URLSearchParams({ done: code, key })}`;
+}
+
+/** The flash a dashboard URL asks for, as HTML, or null. */
+export function flashFrom(url: string): { tone: "ok" | "bad"; html: string } | null {
+  const q = new URL(url).searchParams;
+  const code = q.get("done") ?? "";
+  if (!Object.hasOwn(FLASHES, code)) return null;
+  const flash = FLASHES[code as FlashCode];
+  const key = `<code>${escapeHtml((q.get("key") ?? "").slice(0, 1100))}</code>`;
+  return { tone: flash.tone, html: flash.text(key) };
+}

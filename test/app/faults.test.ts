@@ -1,0 +1,264 @@
+// Upstream faults: nothing half-written is ever cached, every attempt is billed, the server
+// stays healthy, and one failing page never affects another.
+
+import { afterEach, describe, expect, test } from "bun:test";
+import { MAX_ROUNDS } from "../../src/llm/anthropic.ts";
+import { type FakeReply, htmlDoc, inOrder, pageReply } from "../fixtures/fake-anthropic.ts";
+import { describeEachModel } from "../fixtures/models.ts";
+import { keyOf, MODEL, type Site, type SiteOptions, startSite } from "../fixtures/site.ts";
+
+/** The model of the tests under way: each describe.each block sets its own. */
+let model = MODEL;
+
+const DOC = htmlDoc("Home", '<h1>Home</h1><a href="/a.html">a</a>');
+const PAGE = pageReply(DOC, [
+  { url: "/a.html", prompt: "A" },
+  { url: "/b.html", prompt: "B" },
+]);
+
+let site: Site | undefined;
+function open(first: FakeReply | FakeReply[], opts: SiteOptions = {}) {
+  const replies = Array.isArray(first) ? first : [first];
+  site = startSite({ model, handler: inOrder(...replies, { text: PAGE }), ...opts });
+  return site;
+}
+afterEach(async () => {
+  await site?.close();
+  site = undefined;
+});
+
+/** After a fault: nothing cached, the attempt billed, health fine, and a retry works. */
+async function expectRecovered(s: Site, failures = 1) {
+  expect(s.store.getPage("/")).toBeNull();
+  expect(s.store.stats().failedAttempts).toBe(failures);
+  expect((await s.request("/__health")).status).toBe(200);
+  const again = await s.get("/");
+  expect(again.status).toBe(200);
+  expect(again.body).toBe(DOC);
+}
+
+describeEachModel(
+  (id) => {
+    model = id;
+  },
+  () => {
+    describe("retried by the SDK before the stream starts", () => {
+      for (const [status, type] of [
+        [429, "rate_limit_error"],
+        [529, "overloaded_error"],
+        [500, "api_error"],
+      ] as const) {
+        test(`${status} then success: the page is written, one attempt billed`, async () => {
+          const s = open(
+            { httpError: { status, type, headers: { "retry-after-ms": "5" } } },
+            { maxRetries: 2 },
+          );
+          const r = await s.get("/");
+          expect(r.status).toBe(200);
+          expect(r.body).toBe(DOC);
+          expect(s.fake.calls).toBe(2);
+          expect(s.store.stats().attempts).toBe(1);
+        });
+      }
+
+      test("the retry waits as long as the API's retry-after asks", async () => {
+        const at: number[] = [];
+        const limited: FakeReply = {
+          httpError: { status: 429, type: "rate_limit_error", headers: { "retry-after": "1" } },
+        };
+        const replies = inOrder(limited, { text: PAGE });
+        site = startSite({
+          model,
+          maxRetries: 2,
+          handler: (...args) => {
+            at.push(Date.now());
+            return replies(...args);
+          },
+        });
+        expect((await site.get("/")).status).toBe(200);
+        expect(at).toHaveLength(2);
+        // Without the header the SDK's own backoff would retry after about half a second.
+        expect((at[1] as number) - (at[0] as number)).toBeGreaterThanOrEqual(900);
+      });
+
+      test("retries run out: 503 page, nothing cached, the next request starts afresh", async () => {
+        const busy: FakeReply = { httpError: { status: 529, type: "overloaded_error" } };
+        const s = open([busy, busy, busy], { maxRetries: 2 });
+        const r = await s.get("/");
+        expect(r.status).toBe(503);
+        expect(r.res.headers.get("retry-after")).toBeTruthy();
+        expect(s.fake.calls).toBe(3);
+        await expectRecovered(s);
+      });
+    });
+
+    describe("failures inside the stream", () => {
+      const faults: [string, FakeReply, SiteOptions][] = [
+        ["an error event", { text: PAGE, chunkSize: 10, errorAfterChunks: { after: 3 } }, {}],
+        ["a reset connection", { text: PAGE, chunkSize: 10, resetAfterChunks: 3 }, {}],
+        [
+          "a stall longer than the stall timeout",
+          { text: PAGE, chunkSize: 10, stallAfterChunks: 3 },
+          { stallMs: 300 },
+        ],
+        [
+          "a stream that ends without message_stop",
+          { text: PAGE, chunkSize: 10, endAfterChunks: 3 },
+          {},
+        ],
+      ];
+      for (const [what, reply, opts] of faults) {
+        test(`${what}: the visitor gets a notice, nothing is cached, the server is fine`, async () => {
+          const s = open(reply, opts);
+          const r = await s.get("/");
+          expect(r.body).toContain('role="alert"');
+          expect(r.body).not.toContain("---MAPPINGS---");
+          await expectRecovered(s);
+        });
+      }
+
+      test("the stall is logged and billed as such", async () => {
+        const s = open(
+          { text: PAGE, chunkSize: 10, stallAfterChunks: 2, usage: { input: 500 } },
+          { stallMs: 200 },
+        );
+        await s.get("/");
+        const line = s.logger.lines.find((l) => l.args[0] === "generation");
+        expect(JSON.stringify(line?.args[1])).toContain("stalled");
+        expect(s.store.stats().usage.inputTokens).toBe(500);
+      });
+    });
+
+    describe("what the model decides", () => {
+      test("a refusal is a failure with its own explanation page, billed, not cached", async () => {
+        const s = open({ text: "I can't help with that.", stopReason: "refusal" });
+        const r = await s.get("/");
+        expect(r.status).toBe(503);
+        expect(r.body).toContain("declined");
+        expect(s.store.getPage("/")).toBeNull();
+        expect(s.store.stats().failedAttempts).toBe(1);
+      });
+
+      test("a page cut off by max_tokens is continued into one seamless, cached page", async () => {
+        const cut = PAGE.indexOf("<h1>");
+        const s = open([
+          { text: PAGE.slice(0, cut), stopReason: "max_tokens", chunkSize: 8 },
+          { text: PAGE.slice(cut), chunkSize: 8 },
+        ]);
+        const r = await s.get("/");
+        expect(r.body).toBe(DOC);
+        expect(s.store.getPage("/")?.html).toBe(DOC);
+        expect(s.store.getMapping("/a.html")).not.toBeNull();
+        expect(s.fake.calls).toBe(2);
+      });
+
+      test("still cut off after every continuation: a failure, nothing cached", async () => {
+        const cut: FakeReply = {
+          text: "<!DOCTYPE html><html><body><p>more ",
+          stopReason: "max_tokens",
+        };
+        const s = open([cut, cut, cut, cut, cut]);
+        const r = await s.get("/");
+        expect(r.body).toContain('role="alert"');
+        expect(s.store.getPage("/")).toBeNull();
+        expect(s.fake.calls).toBe(4);
+      });
+
+      test("server tools over pause_turn: one page, searches billed, tool blocks not page text", async () => {
+        const half = PAGE.indexOf("<h1>");
+        const s = open(
+          [
+            {
+              text: PAGE.slice(0, half),
+              stopReason: "pause_turn",
+              toolBlocks: [{ kind: "web_search", query: "mars" }],
+            },
+            {
+              text: PAGE.slice(half),
+              toolBlocks: [{ kind: "web_fetch", url: "https://example.com/", afterChunk: 0 }],
+            },
+          ],
+          { webTools: true },
+        );
+        const r = await s.get("/");
+        expect(r.body).toBe(DOC);
+        expect(s.fake.requests[0]?.body.tools?.map((t) => t.name)).toEqual([
+          "web_search",
+          "web_fetch",
+        ]);
+        expect(s.store.stats().usage.webSearches).toBe(1);
+        expect(s.store.stats().attempts).toBe(1);
+      });
+
+      test(`the round limit: ${MAX_ROUNDS} pause_turns and still no page is a failure`, async () => {
+        const pause: FakeReply = {
+          text: "",
+          stopReason: "pause_turn",
+          toolBlocks: [{ kind: "web_search", query: "q" }],
+        };
+        const s = open(
+          Array.from({ length: MAX_ROUNDS + 2 }, () => pause),
+          { webTools: true },
+        );
+        await s.get("/");
+        expect(s.fake.calls).toBe(MAX_ROUNDS);
+        expect(s.store.getPage("/")).toBeNull();
+        expect(s.store.stats().failedAttempts).toBe(1);
+      });
+    });
+
+    describe("a bad API key", () => {
+      test("is logged loudly, answers 503, and does not hammer the API", async () => {
+        const s = open(
+          {
+            httpError: { status: 401, type: "authentication_error", message: "invalid x-api-key" },
+          },
+          { authCooldownMs: 200 },
+        );
+        const first = await s.get("/");
+        expect(first.status).toBe(503);
+        const loud = s.logger.lines.find(
+          (l) => l.level === "error" && String(l.args[0]).includes("ANTHROPIC_API_KEY"),
+        );
+        expect(loud).toBeDefined();
+        const second = await s.get("/");
+        expect(second.status).toBe(503);
+        expect(s.fake.calls).toBe(1);
+        expect((await s.request("/__health")).status).toBe(200);
+        await Bun.sleep(250);
+        expect((await s.get("/")).status).toBe(200);
+        expect(s.fake.calls).toBe(2);
+      });
+    });
+
+    describe("isolation", () => {
+      test("one failing page never affects another being written at the same time", async () => {
+        site = startSite({
+          model,
+          handler: (body) =>
+            keyOf(body) === "/a.html"
+              ? { text: PAGE, chunkSize: 10, chunkDelayMs: 5, errorAfterChunks: { after: 4 } }
+              : {
+                  text: pageReply(
+                    htmlDoc(keyOf(body)),
+                    keyOf(body) === "/"
+                      ? [
+                          { url: "/a.html", prompt: "A" },
+                          { url: "/b.html", prompt: "B" },
+                        ]
+                      : [],
+                  ),
+                  chunkSize: 10,
+                  chunkDelayMs: 5,
+                },
+        });
+        await site.get("/");
+        const [a, b] = await Promise.all([site.get("/a.html"), site.get("/b.html")]);
+        expect(a.body).toContain('role="alert"');
+        expect(b.body).toBe(htmlDoc("/b.html"));
+        expect(site.store.getPage("/b.html")).not.toBeNull();
+        expect(site.store.getPage("/a.html")).toBeNull();
+      });
+    });
+  },
+);
