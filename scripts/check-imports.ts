@@ -54,7 +54,8 @@ export function importEdges(srcDir: string): Edge[] {
     const text = readFileSync(join(root, file), "utf8");
     for (const m of text.matchAll(SPECIFIER)) {
       const target = relative(root, resolve(root, dirname(file), m[1] as string));
-      if (!target.startsWith("..") && target.endsWith(".ts")) edges.push({ from: file, to: target });
+      if (!target.startsWith("..") && target.endsWith(".ts"))
+        edges.push({ from: file, to: target });
     }
   }
   return edges;
@@ -84,7 +85,8 @@ export function problems(edges: Edge[]): string[] {
     const how = from[1] === to[1] ? "a layer beside it" : "a higher layer";
     out.push(`${e.from} -> ${e.to}: imports ${how} (${from[0]} ${from[1]} -> ${to[0]} ${to[1]})`);
   }
-  for (const cycle of cycles(edges)) out.push(`import circle: ${[...cycle, cycle[0]].join(" -> ")}`);
+  for (const cycle of cycles(edges))
+    out.push(`import circle: ${[...cycle, cycle[0]].join(" -> ")}`);
   return out;
 }
 

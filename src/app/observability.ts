@@ -1,14 +1,15 @@
 // Prometheus metrics wired to a running app: request and generation counters come from the
 // app's hooks, gauges are read at scrape time (in-flight, budget left, LiteFS role).
 
-import type { GenerationEvent } from "../generate/generator.ts";
+import { roleName } from "../core/role.ts";
+import type { Generator } from "../generate/generator.ts";
+import type { GenerationEvent } from "../generate/run.ts";
 import {
   createRabbitholeMetrics,
   type RabbitholeMetrics,
   startMetricsServer,
 } from "../ops/metrics.ts";
 import type { Cluster } from "../store/litefs.ts";
-import type { App } from "./build.ts";
 
 export function generationMetrics(metrics: RabbitholeMetrics | undefined) {
   return (e: GenerationEvent) => {
@@ -24,13 +25,13 @@ export function createMetrics(port: number | null): RabbitholeMetrics | undefine
 /** Serves /metrics on its own port, so the public port never exposes it. */
 export function serveMetrics(
   metrics: RabbitholeMetrics,
-  app: App,
+  app: { generator: Generator },
   cluster: Cluster,
   port: number,
   hostname: string,
 ) {
   metrics.inFlight.collect(() => app.generator.inFlight);
   metrics.budgetLeft.collect(() => app.generator.budget.leftUsd());
-  metrics.watchRole(() => (cluster.role().primary ? "primary" : "replica"));
+  metrics.watchRole(() => roleName(cluster.role()));
   return startMetricsServer(port, hostname, metrics.registry);
 }

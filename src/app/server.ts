@@ -2,6 +2,7 @@ import { existsSync } from "node:fs";
 import type { Config } from "../config/config.ts";
 import { UsageError } from "../core/errors.ts";
 import type { LlmClient, Logger } from "../core/types.ts";
+import { errorResponse } from "../http/respond/errors.ts";
 import { retirementWarning } from "../llm/models.ts";
 import { createOfflineClient } from "../llm/offline.ts";
 import { explicitPrice, type Price, priceFor } from "../llm/prices.ts";
@@ -9,8 +10,8 @@ import { type Cluster, litefsCluster } from "../store/litefs.ts";
 import { openRoleAwareStore } from "../store/role-aware.ts";
 import type { Store } from "../store/store.ts";
 import { lockDatabase, type WriterLock } from "../store/writer-lock.ts";
-import { createApp, errorResponse } from "./build.ts";
-import { createMetrics, generationMetrics, serveMetrics } from "./observability.ts";
+import { buildApp } from "./build.ts";
+import { createMetrics, serveMetrics } from "./observability.ts";
 
 export interface RunningServer {
   url: string;
@@ -21,7 +22,7 @@ export interface RunningServer {
   stop(graceMs?: number): Promise<void>;
 }
 
-/** Production wiring: the real store, LLM client and clock around `createApp`. */
+/** Production wiring: the writer lock, the real store and LLM client, `buildApp`, Bun.serve. */
 export async function startServer(config: Config, logger: Logger): Promise<RunningServer> {
   const cluster = litefsCluster(config.dbPath);
   const lock = await lockDatabase(config.dbPath);
@@ -55,19 +56,7 @@ async function serveLocked(
     const price = resolvePrice(config, llm, logger);
     warnIfUnbounded(config, llm, logger);
     const metrics = createMetrics(config.ops.metricsPort);
-    const app = createApp({
-      store,
-      llm,
-      price,
-      config,
-      logger,
-      cluster,
-      metrics,
-      ops: config.ops,
-      adminToken: config.ops.adminToken,
-      cacheMb: config.ops.cacheMb,
-      generation: { onGeneration: generationMetrics(metrics) },
-    });
+    const app = buildApp({ config, store, llm, price, logger, cluster, metrics });
     const server = Bun.serve({
       port: config.port,
       hostname: config.host,

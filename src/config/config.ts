@@ -1,25 +1,34 @@
-// Resolves flags, environment and defaults into one validated, typed Config (flag > env > default).
-// Every failure is one UsageError line that names the value and where it came from, so an
-// operator can fix a deployment from a single log line.
+// Resolves flags, environment and defaults into one validated, typed Config (flag > env > default)
+// from the option table (options.ts). Every failure is one UsageError line that names the value
+// and where it came from, so an operator can fix a deployment from a single log line.
 
 import { UsageError } from "../core/errors.ts";
-import { EFFORTS, type Effort, traitsOf } from "../llm/models.ts";
-import { DEFAULT_MODEL } from "../llm/prices.ts";
-import { type OpsConfig, resolveOpsConfig } from "./ops.ts";
+import { type Effort, traitsOf } from "../llm/models.ts";
+import type { LogFormat } from "../ops/log.ts";
+import type { BotPolicy } from "./bot-policy.ts";
+import { DB_OPTIONS, MAX_COST_OPTION, OPS_OPTIONS, type Option, SERVE_OPTIONS } from "./options.ts";
 import {
-  amountOf,
+  adminTokenOf,
+  baseUrlOf,
+  dbPathOf,
+  MAX_NOT_FOUND_BYTES,
+  MAX_SEED_BYTES,
+  readRobots,
+  readText,
+  seedOf,
+} from "./parse.ts";
+import {
   type Env,
   type Flags,
   flagBool,
   fromEnv,
   fromFlag,
-  intOf,
   pick,
-  quote,
   type Raw,
-  readBoundedFile,
   resolveBool,
 } from "./values.ts";
+
+export type { Env, Flags } from "./values.ts";
 
 export interface Config {
   /** The homepage prompt from --seed / --seed-file / env; null when none was given. */
@@ -52,46 +61,67 @@ export interface Config {
   ops: OpsConfig;
 }
 
-export type { Env, Flags } from "./values.ts";
+export interface OpsConfig {
+  logLevel: string | undefined;
+  logFormat: LogFormat;
+  /** A second port for Prometheus; null = off. */
+  metricsPort: number | null;
+  botPolicy: BotPolicy;
+  /** A robots.txt served as it is; null = the built-in one for the bot policy. */
+  robotsTxt: string | null;
+  /** New generations a client may start per minute, and in a burst; 0 = no limit. */
+  ratePerMinute: number;
+  rateBurst: number;
+  /** Generations under way at once on this machine, and how many more may wait briefly. */
+  maxConcurrent: number;
+  queue: number;
+  /** A Content-Security-Policy for generated pages; null = none. */
+  csp: string | null;
+  /** RABBITHOLE_ADMIN_TOKEN; null = no admin view. */
+  adminToken: string | null;
+  /** Behind Fly's proxy (FLY_APP_NAME set): Fly-Client-IP can be trusted. */
+  behindFly: boolean;
+  /** Memory for cached pages ready to send (all encodings), in MiB. */
+  cacheMb: number;
+}
+
+/** One option's value: the flag, else its environment twin, else its default. */
+export function read<T>(o: Option<T>, flags: Flags, env: Env): T {
+  if (o.boolean) {
+    const value = o.env ? resolveBool(flags, env, o.flag, o.env) : flagBool(flags, o.flag);
+    return (value ?? o.default) as T;
+  }
+  const raw = o.env ? pick(flags, env, o.flag, o.env) : fromFlag(flags, o.flag);
+  return raw && o.parse ? o.parse(raw) : o.default;
+}
 
 export function resolveServeConfig(flags: Flags, env: Env): Config {
-  const opt = <T>(flag: string, envName: string, parse: (raw: Raw) => T, fallback: T): T => {
-    const raw = pick(flags, env, flag, envName);
-    return raw ? parse(raw) : fallback;
-  };
-  const offline = flagBool(flags, "offline") ?? false;
-  const notFound = fromFlag(flags, "four-oh-four");
+  const get = <T>(o: Option<T>) => read(o, flags, env);
+  const S = SERVE_OPTIONS;
+  const offline = get(S.offline);
+  const notFound = fromFlag(flags, S.notFoundFile.flag);
   const config: Config = {
     seed: resolveSeed(flags, env),
-    // 0 asks the system for a free port; the log line says which one it got.
-    port: opt("port", "PORT", (r) => intOf(r, 0, 65535, "a port (0-65535)"), 8080),
-    host: opt("host", "HOST", hostOf, "0.0.0.0"),
+    port: get(S.port),
+    host: get(S.host),
     dbPath: resolveDbConfig(flags, env).dbPath,
-    model: opt("model", "RABBITHOLE_MODEL", modelOf, DEFAULT_MODEL),
-    effort: opt("effort", "RABBITHOLE_EFFORT", effortOf, null),
-    // Fewer than 256 tokens cannot hold a page, it only multiplies continuation rounds; no
-    // current model writes more than 128k in one call.
-    maxTokens: opt("max-tokens", "RABBITHOLE_MAX_TOKENS", (r) => intOf(r, 256, 128_000), 8192),
-    depthLimit: opt("depth-limit", "RABBITHOLE_DEPTH_LIMIT", (r) => intOf(r, 1, 1000), 5),
+    model: get(S.model),
+    effort: get(S.effort),
+    maxTokens: get(S.maxTokens),
+    depthLimit: get(S.depthLimit),
     maxCostUsd: resolveMaxCost(flags, env),
-    webTools: resolveBool(flags, env, "web-tools", "RABBITHOLE_WEB_TOOLS") ?? true,
+    webTools: get(S.webTools),
     notFoundHtml: notFound ? readText(notFound, MAX_NOT_FOUND_BYTES, "a 404 page") : null,
-    loadingPage: resolveBool(flags, env, "loading-page", "RABBITHOLE_LOADING_PAGE") ?? false,
+    loadingPage: get(S.loadingPage),
     offline,
     apiKey: fromEnv(env, "ANTHROPIC_API_KEY")?.value.trim() || null,
     baseURL: baseUrlOf(fromEnv(env, "ANTHROPIC_BASE_URL")),
-    // Fly's kill_timeout (fly.toml) must stay above this, or the machine is killed mid-drain.
-    gracePeriodSec: opt("grace-period", "RABBITHOLE_GRACE_PERIOD", (r) => intOf(r, 0, 3600), 25),
-    stallTimeoutSec: opt(
-      "stall-timeout",
-      "RABBITHOLE_STALL_TIMEOUT",
-      (r) => intOf(r, 5, 3600),
-      120,
-    ),
+    gracePeriodSec: get(S.gracePeriodSec),
+    stallTimeoutSec: get(S.stallTimeoutSec),
     prices: resolvePrices(flags, env),
     ops: resolveOpsConfig(flags, env),
   };
-  checkEffort(config, pick(flags, env, "effort", "RABBITHOLE_EFFORT"));
+  checkEffort(config, pick(flags, env, S.effort.flag, S.effort.env as string));
   const metricsPort = config.ops.metricsPort;
   if (metricsPort !== null && metricsPort === config.port) {
     // Bun would bind both (SO_REUSEPORT) and the metrics server would answer the site's visitors.
@@ -109,21 +139,51 @@ export function resolveServeConfig(flags: Flags, env: Env): Config {
   return config;
 }
 
+export function resolveOpsConfig(flags: Flags, env: Env): OpsConfig {
+  const get = <T>(o: Option<T>) => read(o, flags, env);
+  const O = OPS_OPTIONS;
+  const robots = pick(flags, env, O.robotsFile.flag, O.robotsFile.env as string);
+  return {
+    logLevel: get(O.logLevel),
+    logFormat: get(O.logFormat),
+    metricsPort: get(O.metricsPort),
+    botPolicy: get(O.botPolicy),
+    robotsTxt: robots ? readRobots(robots) : null,
+    ratePerMinute: get(O.ratePerMinute),
+    rateBurst: get(O.rateBurst),
+    maxConcurrent: get(O.maxConcurrent),
+    queue: get(O.queue),
+    csp: get(O.csp),
+    adminToken: adminTokenOf(fromEnv(env, "RABBITHOLE_ADMIN_TOKEN")),
+    behindFly: Boolean(env.FLY_APP_NAME),
+    cacheMb: get(O.cacheMb),
+  };
+}
+
+/**
+ * Every option at its default, as a run with no flags and no environment would have it (with
+ * --offline, the one start that needs neither a key nor a seed). Tools and tests start here.
+ */
+export function defaultConfig(): Config {
+  return resolveServeConfig({ offline: true }, {});
+}
+
 /** The database options the read-only commands (pages, stats, purge) share with serve. */
 export function resolveDbConfig(flags: Flags, env: Env): Pick<Config, "dbPath"> {
-  const raw = pick(flags, env, "db", "DATABASE_URL");
-  return { dbPath: raw ? dbPathOf(raw) : "./rabbithole.db" };
+  const o = DB_OPTIONS.db;
+  const raw = pick(flags, env, o.flag, o.env as string);
+  return { dbPath: raw ? dbPathOf(raw) : o.default };
 }
 
 export function resolveMaxCost(flags: Flags, env: Env): number | null {
-  const raw = pick(flags, env, "max-cost", "RABBITHOLE_MAX_COST");
-  return raw ? amountOf(raw, "an amount in USD (a number >= 0, like 5 or 2.50)") : null;
+  return read(MAX_COST_OPTION.maxCostUsd, flags, env);
 }
 
 /** Both prices or neither: half a price table would make every cost wrong. */
 function resolvePrices(flags: Flags, env: Env): Config["prices"] {
-  const input = pick(flags, env, "price-input", "RABBITHOLE_PRICE_INPUT");
-  const output = pick(flags, env, "price-output", "RABBITHOLE_PRICE_OUTPUT");
+  const { priceInput, priceOutput } = SERVE_OPTIONS;
+  const input = pick(flags, env, priceInput.flag, priceInput.env as string);
+  const output = pick(flags, env, priceOutput.flag, priceOutput.env as string);
   if (!input && !output) return null;
   if (!input || !output) {
     const given = (input ?? output) as Raw;
@@ -132,40 +192,8 @@ function resolvePrices(flags: Flags, env: Env): Config["prices"] {
         "(USD per million tokens)",
     );
   }
-  const what = "a price in USD per million tokens (like 3 or 0.80)";
-  return { input: amountOf(input, what), output: amountOf(output, what) };
-}
-
-/**
- * A file path from a plain path, `sqlite:///abs/path`, `sqlite://rel/path`, `sqlite:path` or
- * one of the `:memory:` spellings. Query strings (sqlx's `?mode=rwc`) are ignored.
- */
-export function resolveDbPath(value: string): string {
-  return dbPathOf({ value, where: `database ${quote(value)}` });
-}
-
-function dbPathOf(raw: Raw): string {
-  const { value, where } = raw;
-  if (value === "") throw new UsageError(`${where} is empty`);
-  const url = /^sqlite:(.*)$/is.exec(value);
-  if (!url) {
-    if (/^[a-z][a-z0-9+.-]*:\/\//i.test(value)) {
-      throw new UsageError(
-        `${where} is not SQLite: use a file path, sqlite:///abs/path, sqlite://rel/path ` +
-          "or :memory:",
-      );
-    }
-    return value;
-  }
-  let rest = (url[1] ?? "").replace(/[?#].*$/s, "");
-  if (rest.startsWith("//")) rest = rest.slice(2);
-  try {
-    rest = decodeURIComponent(rest);
-  } catch {
-    throw new UsageError(`${where} has a broken %-escape`);
-  }
-  if (rest === "") throw new UsageError(`${where} names no file`);
-  return rest;
+  const parse = (o: Option<number | null>, raw: Raw) => o.parse?.(raw) as number;
+  return { input: parse(priceInput, input), output: parse(priceOutput, output) };
 }
 
 function resolveSeed(flags: Flags, env: Env): string | null {
@@ -185,58 +213,6 @@ function resolveSeed(flags: Flags, env: Env): string | null {
   return envFile ? seedOf(envFile, readText(envFile, MAX_SEED_BYTES, "a seed")) : null;
 }
 
-/** Beyond this a "seed" is a wrong file (a log, a database), not a prompt for one page. */
-const MAX_SEED_BYTES = 256 * 1024;
-
-// Trimmed, so that a trailing newline in a file does not count as a changed seed. Checked
-// here because a bad seed is sent, and paid for, with every attempt at the homepage.
-function seedOf(raw: Raw, text = raw.value): string {
-  const seed = text.replace(/^\uFEFF/, "").trim();
-  if (seed === "") throw new UsageError(`${raw.where} is empty`);
-  if (seed.includes("\0") || seed.includes("\uFFFD")) {
-    throw new UsageError(`${raw.where} is not UTF-8 text (binary bytes in it)`);
-  }
-  const bytes = Buffer.byteLength(seed);
-  if (bytes > MAX_SEED_BYTES) {
-    throw new UsageError(
-      `${raw.where} is ${Math.ceil(bytes / 1024)} KiB: a seed is the prompt of one page, ` +
-        `at most ${MAX_SEED_BYTES / 1024} KiB`,
-    );
-  }
-  return seed;
-}
-
-/** A 404 page is sent on every unknown URL: a page, not a site. */
-export const MAX_NOT_FOUND_BYTES = 256 * 1024;
-
-function readText(raw: Raw, maxBytes: number, what: string): string {
-  const text = readBoundedFile(raw, maxBytes, what);
-  if (text.trim() === "") throw new UsageError(`${raw.where} is an empty file`);
-  return text;
-}
-
-function hostOf(raw: Raw): string {
-  // Bun.serve wants an IPv6 address without the brackets a URL would put around it.
-  const host = raw.value.replace(/^\[(.*)\]$/, "$1");
-  if (!/^[A-Za-z0-9._:%-]+$/.test(host)) {
-    throw new UsageError(`${raw.where} is not a host name or IP address`);
-  }
-  return host;
-}
-
-function modelOf(raw: Raw): string {
-  if (!/^[A-Za-z0-9][A-Za-z0-9._:@/-]{0,127}$/.test(raw.value)) {
-    throw new UsageError(`${raw.where} is not a model id (like ${DEFAULT_MODEL})`);
-  }
-  return raw.value;
-}
-
-function effortOf(raw: Raw): Effort {
-  const effort = EFFORTS.find((e) => e === raw.value.trim().toLowerCase());
-  if (!effort) throw new UsageError(`${raw.where} is not an effort: use ${EFFORTS.join(", ")}`);
-  return effort;
-}
-
 // A Claude model before 4.6 has no adaptive thinking for an effort to steer (400 upstream):
 // say so at start-up rather than fail every page.
 function checkEffort(config: Config, raw: Raw | undefined): void {
@@ -246,13 +222,4 @@ function checkEffort(config: Config, raw: Raw | undefined): void {
     `${raw.where} needs a model with adaptive thinking (4.6 or later); ` +
       `"${config.model}" has none: drop the effort or choose another --model`,
   );
-}
-
-function baseUrlOf(raw: Raw | undefined): string | null {
-  if (!raw) return null;
-  const url = URL.parse(raw.value);
-  if (!url || (url.protocol !== "http:" && url.protocol !== "https:")) {
-    throw new UsageError(`${raw.where} is not an http(s) URL`);
-  }
-  return raw.value;
 }

@@ -199,7 +199,3 @@ export interface RequestLine {
   ms: number;
   outcome: string;
 }
-
-export interface Clock {
-  now(): number;
-}

@@ -1,8 +1,9 @@
-// Compression Dictionary Transport (RFC 9842) as the server speaks it: the homepage offers
+// Which stored encoding a request gets: the best one it accepts, and, for Compression Dictionary
+// Transport (RFC 9842) as the server speaks it: the homepage offers
 // itself as the dictionary of every same-origin page; a later request that holds it and
 // accepts `dcz` names it by hash, and gets the page's copy compressed against it.
 
-import { accepts } from "../http/page-cache/page-cache.ts";
+import type { Encoding } from "../core/types.ts";
 
 /**
  * On the homepage's responses. `match-dest` keeps the dictionary to navigations: scripts and
@@ -32,4 +33,25 @@ export function offeredDictionary(
   const value = availableDictionary.trim();
   if (value.length < 3 || !value.startsWith(":") || !value.endsWith(":")) return null;
   return value.slice(1, -1);
+}
+
+/** The best encoding the client accepts: br, then gzip, else identity. */
+export function bestEncoding(acceptEncoding: string | null): Encoding {
+  if (acceptEncoding) {
+    if (acceptEncoding.includes("br") && accepts(acceptEncoding, "br")) return "br";
+    if (acceptEncoding.includes("gzip") && accepts(acceptEncoding, "gzip")) return "gzip";
+  }
+  return "identity";
+}
+
+/** Accept-Encoding lists with q-values are rare; only they need parsing (q=0 means "not"). */
+export function accepts(header: string, coding: string): boolean {
+  if (!header.includes("q=")) return true;
+  for (const part of header.split(",")) {
+    const [name = "", ...params] = part.trim().split(";");
+    if (name.trim().toLowerCase() !== coding) continue;
+    const q = params.map((p) => p.trim()).find((p) => p.startsWith("q="));
+    return q === undefined || Number(q.slice(2)) > 0;
+  }
+  return false;
 }

@@ -4,8 +4,9 @@
 import type { createHtmlFilter } from "../contract/html-filter.ts";
 import { parseOutput } from "../contract/parse.ts";
 import { buildUserPrompt, SYSTEM_PROMPT } from "../contract/prompt.ts";
+import type { Clock } from "../core/clock.ts";
 import { UpstreamError } from "../core/errors.ts";
-import type { AttemptOutcome, Clock, LlmClient, Mapping, Usage } from "../core/types.ts";
+import type { AttemptOutcome, LlmClient, Mapping, Usage } from "../core/types.ts";
 import { ZERO_USAGE } from "../core/types.ts";
 import { encodePage } from "../encoding/encode.ts";
 import { costOf, type Price } from "../llm/prices.ts";
@@ -15,9 +16,15 @@ import type { Fanout } from "./fanout.ts";
 import type { Ledger } from "./ledger.ts";
 
 export type FailureKind = "failed" | "refusal" | "budget" | "unavailable";
-export type FlightResult =
-  | { ok: true }
-  | { ok: false; kind: FailureKind; reason: string; retryAfterSec?: number };
+/** Why a page was not written (or will not be started): the one failure shape. */
+export interface Failure {
+  ok: false;
+  kind: FailureKind;
+  reason: string;
+  /** When to ask again, if known (a cool-down, the budget). */
+  retryAfterSec?: number;
+}
+export type FlightResult = { ok: true } | Failure;
 
 /** What one generation did, for logs and metrics. */
 export interface GenerationEvent {

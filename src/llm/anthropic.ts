@@ -25,9 +25,9 @@ import {
   ZERO_USAGE,
 } from "../core/types.ts";
 import { addUsage, asParams, Round, streamRound, toUpstreamError } from "./anthropic-stream.ts";
+import { DEFAULT_STALL_MS, TOOL_LIMITS } from "./limits.ts";
 import { type Effort, type ThinkingParams, thinkingFor, traitsOf } from "./models.ts";
 import { Seam } from "./seam.ts";
-import { TOOL_LIMITS } from "./tool-limits.ts";
 
 export interface AnthropicClientOptions {
   apiKey: string;
@@ -41,7 +41,7 @@ export interface AnthropicClientOptions {
   maxRetries?: number;
   /** Longest wait for response headers (the SDK's own timeout; default 10 minutes). */
   timeoutMs?: number;
-  /** Longest silence inside a stream before the call counts as stalled. */
+  /** Longest silence inside a stream before the call counts as stalled (--stall-timeout). */
   stallMs?: number;
 }
 
@@ -49,9 +49,6 @@ export interface AnthropicClientOptions {
 export const MAX_ROUNDS = 10;
 /** Continuations of a page cut off by max_tokens, before it counts as a failure. */
 export const MAX_CONTINUATIONS = 3;
-// Generous: server tools run between events, and a false stall wastes the money already spent.
-// The same as --stall-timeout's default (config.ts), for clients built without the option.
-export const DEFAULT_STALL_MS = 120_000;
 
 /** Claude's server tools, bounded per call (TOOL_LIMITS) so a round's worst case can be reserved. */
 export const WEB_TOOLS: ToolUnion[] = [

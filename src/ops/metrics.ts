@@ -2,6 +2,7 @@
 // server that exposes them on their own port (--metrics-port): scraping stays off the public
 // port, where a visitor could read the spend, and off the request path's error handling.
 
+import type { RoleName } from "../core/role.ts";
 import type { Usage } from "../core/types.ts";
 import { Registry } from "./metrics-registry.ts";
 
@@ -26,8 +27,6 @@ export type RequestOutcome =
   | "system";
 
 export type TokenKind = "input" | "output" | "cache_write" | "cache_read";
-
-export type Role = "primary" | "replica";
 
 // Requests range from a cached hit (well under a millisecond) to a live generation of minutes.
 const DURATION_BUCKETS = [0.001, 0.005, 0.025, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 120, 300];
@@ -107,7 +106,7 @@ export function createRabbitholeMetrics(registry = new Registry()) {
       cost.inc({ model }, costUsd);
     },
     /** Reads the role at every scrape: on LiteFS the primary can move at any time. */
-    watchRole(current: () => Role) {
+    watchRole(current: () => RoleName) {
       role.collect(() => {
         const now = current();
         return (["primary", "replica"] as const).map((r) => ({

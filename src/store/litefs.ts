@@ -1,7 +1,6 @@
 import { readFileSync } from "node:fs";
 import { dirname, join } from "node:path";
-
-export type Role = { primary: true } | { primary: false; host: string };
+import type { Role } from "../core/role.ts";
 
 /** Who may write. Asked per decision, never cached: under LiteFS the primary can move. */
 export interface Cluster {
@@ -40,22 +39,4 @@ export function litefsCluster(dbPath: string): Cluster {
       return lag === null || Number(lag) === 0 ? PRIMARY : { primary: false, host: "" };
     },
   };
-}
-
-/**
- * The answer a replica gives to a request only the primary can serve. Fly replays it there;
- * a request that was already replayed once is not bounced again (no loops), and with no
- * primary known (`host` empty) there is nowhere to send it yet.
- */
-export function replayResponse(req: Request, host: string): Response {
-  if (req.headers.has("fly-replay-src") || !host) {
-    return new Response("The primary is moving; try again in a moment.\n", {
-      status: 503,
-      headers: { "retry-after": "1", "content-type": "text/plain; charset=utf-8" },
-    });
-  }
-  return new Response(null, {
-    status: 409,
-    headers: { "fly-replay": `instance=${host}`, "cache-control": "no-store" },
-  });
 }

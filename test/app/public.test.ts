@@ -2,8 +2,8 @@
 // pages but never cached ones, robots.txt, the CSP option and the admin view's sandbox.
 
 import { afterEach, describe, expect, test } from "bun:test";
-import { STRICT_CSP } from "../../src/config/ops.ts";
-import { GENERATED_PAGE_SANDBOX } from "../../src/http/routes/admin/admin.ts";
+import { STRICT_CSP } from "../../src/config/parse.ts";
+import { GENERATED_PAGE_SANDBOX } from "../../src/http/respond/page-headers.ts";
 import { htmlDoc, pageReply } from "../fixtures/fake-anthropic.ts";
 import {
   keyOf,

@@ -6,10 +6,10 @@ import {
   type Env,
   type Flags,
   resolveDbConfig,
-  resolveDbPath,
   resolveMaxCost,
   resolveServeConfig,
 } from "../../src/config/config.ts";
+import { resolveDbPath } from "../../src/config/parse.ts";
 import { DEFAULT_MODEL } from "../../src/llm/prices.ts";
 import { usageError } from "../fixtures/usage.ts";
 

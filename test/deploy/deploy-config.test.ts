@@ -7,7 +7,7 @@ import { describe, expect, test } from "bun:test";
 import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { basename, dirname, join } from "node:path";
 import { TARGETS } from "../../scripts/build.ts";
-import { resolveDbPath } from "../../src/config/config.ts";
+import { resolveDbPath } from "../../src/config/parse.ts";
 
 const ROOT = join(import.meta.dir, "../..");
 const read = (path: string) => readFileSync(join(ROOT, path), "utf8");

@@ -2,14 +2,14 @@ import { afterEach, describe, expect, test } from "bun:test";
 import { existsSync, mkdtempSync, readFileSync, rmSync, unlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { createApp } from "../../src/app/build.ts";
+import { buildApp } from "../../src/app/build.ts";
 import { createAnthropicClient } from "../../src/llm/anthropic.ts";
 import { priceFor } from "../../src/llm/prices.ts";
 import { litefsCluster } from "../../src/store/litefs.ts";
 import { openRoleAwareStore } from "../../src/store/role-aware.ts";
 import { openStore } from "../../src/store/store.ts";
 import { type FakeAnthropic, startFakeAnthropic } from "../fixtures/fake-anthropic.ts";
-import { MODEL, memoryLogger, treeHandler } from "../fixtures/site.ts";
+import { MODEL, memoryLogger, testConfig, treeHandler } from "../fixtures/site.ts";
 
 let dir: string;
 let fake: FakeAnthropic;
@@ -36,19 +36,13 @@ async function mount() {
       webTools: false,
       maxRetries: 0,
     });
-    const app = createApp({
+    const app = buildApp({
       store,
       llm,
       price: priceFor(MODEL),
       cluster,
       logger: memoryLogger(),
-      config: {
-        depthLimit: 5,
-        maxTokens: 8192,
-        maxCostUsd: null,
-        loadingPage: false,
-        notFoundHtml: null,
-      },
+      config: testConfig(),
     });
     closers.unshift(() => app.close());
     return {

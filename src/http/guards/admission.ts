@@ -2,20 +2,15 @@
 // client over its rate, not past the machine's cap on generations under way. Joining a page
 // already being written is free and never limited; cached pages never come here.
 
+import type { BotPolicy } from "../../config/bot-policy.ts";
 import type { Mapping } from "../../core/types.ts";
 import { type Flight, type Generator, isRefusal } from "../../generate/generator.ts";
 import { failureResponse } from "../respond/failure.ts";
-import { type BotPolicy, botUncachedResponse, isBot } from "./bots.ts";
+import { botAccess, botUncachedResponse, isBot } from "./bots.ts";
+import { clientIp, type PeerInfo } from "./client-ip.ts";
+import type { Gate } from "./gate.ts";
 import { isNavigation, notNavigationResponse } from "./intent.ts";
-import {
-  busyResponse,
-  type Gate,
-  limitKey,
-  type PeerInfo,
-  peerIp,
-  type RateLimiter,
-  rateLimitedResponse,
-} from "./rate-limit.ts";
+import { busyResponse, limitKey, type RateLimiter, rateLimitedResponse } from "./rate-limit.ts";
 
 export interface AdmissionPolicy {
   botPolicy: BotPolicy;
@@ -49,7 +44,7 @@ export async function admit(
   if (refused) return { response: refused, outcome: "refused" };
 
   if (policy.limiter) {
-    const ip = peerIp(req, peer, policy.trustFly);
+    const ip = clientIp(req, peer, policy.trustFly);
     const take = policy.limiter.take(limitKey(ip));
     if (!take.ok) return { response: rateLimitedResponse(take.retryAfterSec), outcome: "refused" };
   }
@@ -64,13 +59,7 @@ export async function admit(
   const started = generator.start(m);
   if (isRefusal(started)) {
     release?.();
-    const r = {
-      ok: false as const,
-      kind: started.refused,
-      reason: started.reason,
-      retryAfterSec: started.retryAfterSec,
-    };
-    return { response: failureResponse(m.key, r), outcome: "refused" };
+    return { response: failureResponse(m.key, started), outcome: "refused" };
   }
   // The slot is held until the generation ends, not the response: visitors may leave early.
   if (release) void started.done.finally(release);
@@ -82,8 +71,9 @@ function joined(flight: Flight | undefined): Admitted {
   return { flight, outcome: "joined" };
 }
 
+/** A crawler that may not start pages (botAccess): it reads what is written, nothing more. */
 export function isRefusedBot(policy: AdmissionPolicy, req: Request): boolean {
-  return policy.botPolicy !== "allow" && isBot(req.headers.get("user-agent"));
+  return botAccess(policy.botPolicy) !== "generate" && isBot(req.headers.get("user-agent"));
 }
 
 /** Why this request may not start a new page whatever the limits say, or null. */

@@ -15,10 +15,9 @@
 // a crawler library built on them announces itself, as node-fetch and axios do). Wget and
 // HTTrack ARE listed: their point is mirroring a whole site, which here means paying for it.
 
+import type { BotPolicy } from "../../config/bot-policy.ts";
 import { htmlResponse } from "../respond/respond.ts";
 import { errorPage } from "../views/status-pages.ts";
-
-export { ROBOTS_MAX_BYTES, robotsResponse, robotsTxt } from "./robots.ts";
 
 /** Names matched as plain, case-insensitive substrings. */
 const NAMES: readonly string[] = [
@@ -165,32 +164,12 @@ export function isBot(userAgent: string | null): boolean {
 }
 
 /**
- * What the server lets bots do (`--bot-policy`):
- * - `cached` (default): bots read every page already written; a page that would have to be
- *   written gets 503 with a long Retry-After (it exists, just not yet: a crawler should come
- *   back, not forget the address), an unknown one the usual 404. Bots never cost money.
- * - `allow`: bots are treated like people (they still meet the per-client rate limit).
- * - `deny`: bots get 403 everywhere but /robots.txt and /__health.
+ * What a bot may do on `path` (a page, when not given) under `policy`: `generate` (like a
+ * person), `read` (cached pages and system routes only) or `none` (403). /robots.txt stays
+ * readable so a denied crawler can learn why; /__health so uptime monitors with bot-like agents
+ * keep working.
  */
-export type BotPolicy = "cached" | "allow" | "deny";
-
-export const BOT_POLICIES: readonly BotPolicy[] = ["cached", "allow", "deny"];
-
-export function parseBotPolicy(value: string): BotPolicy {
-  const word = value.trim().toLowerCase();
-  const policy = BOT_POLICIES.find((p) => p === word);
-  if (!policy) {
-    throw new Error(`unknown bot policy "${value}": use one of ${BOT_POLICIES.join(", ")}`);
-  }
-  return policy;
-}
-
-/**
- * What a bot may do on `path` under `policy`: `generate` (like a person), `read` (cached pages
- * and system routes only) or `none` (403). /robots.txt stays readable so a denied crawler can
- * learn why; /__health so uptime monitors with bot-like agents keep working.
- */
-export function botAccess(policy: BotPolicy, path: string): "generate" | "read" | "none" {
+export function botAccess(policy: BotPolicy, path = ""): "generate" | "read" | "none" {
   if (policy === "allow") return "generate";
   if (policy === "cached") return "read";
   return path === "/robots.txt" || path === "/__health" ? "read" : "none";

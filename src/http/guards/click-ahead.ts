@@ -5,6 +5,7 @@
 // page really shows (the segment followed by a quote, as in an href), at most
 // MAX_WAITS_PER_CLIENT at once per client and MAX_WAITS in all; anything else is a 404 at once.
 
+import type { Clock } from "../../core/clock.ts";
 import type { Generator } from "../../generate/generator.ts";
 import { isNavigation } from "./intent.ts";
 import { limitKey } from "./rate-limit.ts";
@@ -16,7 +17,7 @@ export const MAX_WAITS = 64;
 
 export type ClickAhead = ReturnType<typeof createClickAhead>;
 
-export function createClickAhead(generator: Generator, clock: { now(): number }) {
+export function createClickAhead(generator: Generator, clock: Clock) {
   const perClient = new Map<string, number>();
   let total = 0;
 

@@ -2,11 +2,9 @@
 // generations are limited: a cached page costs nothing and is never refused, and a visitor who
 // joins a generation already under way adds no cost either.
 
-import type { Clock } from "../../core/types.ts";
+import type { Clock } from "../../core/clock.ts";
 import { htmlResponse } from "../respond/respond.ts";
 import { errorPage } from "../views/status-pages.ts";
-
-export { createGate, type Gate, type GateOptions, type Timers } from "./gate.ts";
 
 export interface RateLimiterOptions {
   /** Sustained rate: new generations per minute per client. */
@@ -87,31 +85,6 @@ export function createRateLimiter(opts: RateLimiterOptions): RateLimiter {
       return buckets.size;
     },
   };
-}
-
-/**
- * The client's address. Behind Fly's proxy the socket is the proxy, and the client is in
- * `Fly-Client-IP`, which the proxy sets and overwrites; anywhere else that header is whatever
- * the client chose to send, so it is honoured only when `trustFly` (FLY_APP_NAME is set).
- * A request with the header missing even on Fly (a health check over the private network)
- * falls back to the socket.
- */
-export function clientIp(req: Request, remoteAddress: string | null, trustFly: boolean): string {
-  if (trustFly) {
-    const fly = req.headers.get("fly-client-ip")?.trim();
-    if (fly && fly.length <= 64 && /^[0-9A-Fa-f.:]+$/.test(fly)) return fly;
-  }
-  return remoteAddress ?? "unknown";
-}
-
-/** What Bun.serve tells of a request's socket: the peer's address. */
-export interface PeerInfo {
-  requestIP?(req: Request): { address: string } | null;
-}
-
-/** `clientIp` of a request as the server received it. */
-export function peerIp(req: Request, peer: PeerInfo | undefined, trustFly: boolean): string {
-  return clientIp(req, peer?.requestIP?.(req)?.address ?? null, trustFly);
 }
 
 /**

@@ -16,7 +16,7 @@
 // that take the first matching rule. Crawlers cache robots.txt for up to a day, so a page
 // written since is crawlable from their next fetch.
 
-import type { BotPolicy } from "./bots.ts";
+import type { BotPolicy } from "../../config/bot-policy.ts";
 
 /**
  * RFC 9309 makes crawlers read at least 500 KiB; stay below, so no crawler truncates in the

@@ -11,8 +11,6 @@ import type { Store } from "../../store/store.ts";
 import { createGcPacer, type GcPacer } from "./gc-pacer.ts";
 import { createLru } from "./lru.ts";
 
-export type { Encoding } from "../../core/types.ts";
-
 export interface Variant {
   /** The page's identity ETag, opaque part: every variant's ETag contains it. */
   tag: string;
@@ -197,25 +195,4 @@ function variantOf(row: PageBody, base: Record<string, string>): Variant {
   const body = new Blob([row.body]);
   const dict = row.encoding === "dcz" ? row.dict : null;
   return { tag, encoding: row.encoding, dict, headers, body, init: { headers } };
-}
-
-/** The best encoding the client accepts: br, then gzip, else identity. */
-export function bestEncoding(acceptEncoding: string | null): Encoding {
-  if (acceptEncoding) {
-    if (acceptEncoding.includes("br") && accepts(acceptEncoding, "br")) return "br";
-    if (acceptEncoding.includes("gzip") && accepts(acceptEncoding, "gzip")) return "gzip";
-  }
-  return "identity";
-}
-
-/** Accept-Encoding lists with q-values are rare; only they need parsing (q=0 means "not"). */
-export function accepts(header: string, coding: string): boolean {
-  if (!header.includes("q=")) return true;
-  for (const part of header.split(",")) {
-    const [name = "", ...params] = part.trim().split(";");
-    if (name.trim().toLowerCase() !== coding) continue;
-    const q = params.map((p) => p.trim()).find((p) => p.startsWith("q="));
-    return q === undefined || Number(q.slice(2)) > 0;
-  }
-  return false;
 }

@@ -1,6 +1,6 @@
 // The answers to a page that could not be written: the budget, a refusal, a failure.
 
-import type { FlightResult } from "../../generate/generator.ts";
+import type { Failure } from "../../generate/run.ts";
 import { budgetPage, failurePage, refusalPage } from "../views/status-pages.ts";
 import { htmlResponse } from "./respond.ts";
 
@@ -8,7 +8,7 @@ export function budgetResponse(): Response {
   return htmlResponse(budgetPage(), 503, { "retry-after": "3600" });
 }
 
-export function failureResponse(key: string, r: Exclude<FlightResult, { ok: true }>): Response {
+export function failureResponse(key: string, r: Failure): Response {
   if (r.kind === "budget") return budgetResponse();
   const page =
     r.kind === "refusal"

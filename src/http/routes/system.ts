@@ -1,19 +1,24 @@
 import { HttpError } from "../../core/errors.ts";
 import { normalizeKey } from "../../core/keys.ts";
-import { replayResponse } from "../../store/litefs.ts";
+import { roleName } from "../../core/role.ts";
 import { isRefusedBot } from "../guards/admission.ts";
+import { replayResponse } from "../respond/replay.ts";
 import { jsonResponse } from "../respond/respond.ts";
-import type { PageContext } from "./page.ts";
+import type { RouteContext } from "./context.ts";
 import { generatable } from "./page.ts";
 
 /** Routes under `/__`: never generated, never cached, cheap. */
-export async function serveSystem(ctx: PageContext, req: Request, path: string): Promise<Response> {
+export async function serveSystem(
+  ctx: RouteContext,
+  req: Request,
+  path: string,
+): Promise<Response> {
   switch (path) {
     case "/__health":
       // No write and no LLM call: a load balancer may ask every few seconds.
       return jsonResponse({
         status: "ok",
-        role: ctx.cluster.role().primary ? "primary" : "replica",
+        role: roleName(ctx.cluster.role()),
         inFlight: ctx.generator.inFlight,
         // Cached pages are still served (200), but an operator's check should see this.
         ...(ctx.generator.unrecordedUsd() > 0
@@ -31,7 +36,7 @@ export async function serveSystem(ctx: PageContext, req: Request, path: string):
   }
 }
 
-async function ready(ctx: PageContext, req: Request): Promise<Response> {
+async function ready(ctx: RouteContext, req: Request): Promise<Response> {
   // Not `new URL(req.url)`: with a missing or odd Host, Bun hands over a URL it cannot parse.
   const q = req.url.indexOf("?");
   const url = q === -1 ? null : new URLSearchParams(req.url.slice(q + 1)).get("url");

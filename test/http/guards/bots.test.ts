@@ -1,15 +1,12 @@
 import { describe, expect, test } from "bun:test";
+import { BOT_POLICIES, parseBotPolicy } from "../../../src/config/bot-policy.ts";
 import {
-  BOT_POLICIES,
   botAccess,
   botForbiddenResponse,
   botUncachedResponse,
   isBot,
-  parseBotPolicy,
-  ROBOTS_MAX_BYTES,
-  robotsResponse,
-  robotsTxt,
 } from "../../../src/http/guards/bots.ts";
+import { ROBOTS_MAX_BYTES, robotsResponse, robotsTxt } from "../../../src/http/guards/robots.ts";
 
 // User agents as the vendors publish them (or as seen in access logs).
 const BOTS = [

@@ -1,7 +1,7 @@
 import { describe, expect, test } from "bun:test";
+import { clientIp } from "../../../src/http/guards/client-ip.ts";
 import {
   busyResponse,
-  clientIp,
   createRateLimiter,
   limitKey,
   rateLimitedResponse,

@@ -1,8 +1,8 @@
 // One log line per request, saying how it was served: every outcome an operator filters on.
 
 import { afterEach, describe, expect, test } from "bun:test";
+import type { Role } from "../../../src/core/role.ts";
 import type { RequestLine } from "../../../src/core/types.ts";
-import type { Role } from "../../../src/store/litefs.ts";
 import { htmlDoc, pageReply } from "../../fixtures/fake-anthropic.ts";
 import { keyOf, type Site, type SiteOptions, startSite } from "../../fixtures/site.ts";
 

@@ -5,8 +5,9 @@
 
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import type { Browser, BrowserContext, Page } from "playwright-core";
+import { GENERATED_PAGE_SANDBOX } from "../../../src/http/respond/page-headers.ts";
 import { rawPath } from "../../../src/http/respond/respond.ts";
-import { createAdmin, GENERATED_PAGE_SANDBOX } from "../../../src/http/routes/admin/admin.ts";
+import { createAdmin } from "../../../src/http/routes/admin/admin.ts";
 import { standalone } from "../../../src/store/litefs.ts";
 import { hasChromium, launchBrowser, SHOTS, warnIfNoChromium } from "../../fixtures/browser.ts";
 import { htmlDoc, pageReply } from "../../fixtures/fake-anthropic.ts";

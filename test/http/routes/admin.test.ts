@@ -4,8 +4,9 @@
 
 import { afterEach, describe, expect, test } from "bun:test";
 import type { SiteNode } from "../../../src/core/types.ts";
+import { GENERATED_PAGE_SANDBOX } from "../../../src/http/respond/page-headers.ts";
 import { rawPath } from "../../../src/http/respond/respond.ts";
-import { createAdmin, GENERATED_PAGE_SANDBOX } from "../../../src/http/routes/admin/admin.ts";
+import { createAdmin } from "../../../src/http/routes/admin/admin.ts";
 import { buildTree } from "../../../src/http/views/admin/site-map.ts";
 import { type Cluster, standalone } from "../../../src/store/litefs.ts";
 import { htmlDoc, pageReply } from "../../fixtures/fake-anthropic.ts";

@@ -5,8 +5,8 @@ import { normalizeKey } from "../../../core/keys.ts";
 import type { Logger } from "../../../core/types.ts";
 import { type Generator, isRefusal } from "../../../generate/generator.ts";
 import type { Cluster } from "../../../store/litefs.ts";
-import { replayResponse } from "../../../store/litefs.ts";
 import type { Store } from "../../../store/store.ts";
+import { replayResponse } from "../../respond/replay.ts";
 import { type FlashCode, flashUrl } from "../../views/admin/login.ts";
 import { seeOther } from "./respond.ts";
 
@@ -47,7 +47,7 @@ function regenerate(deps: ActionDeps, key: string): FlashCode {
   // copy. The flight cannot store anything before its first upstream answer, which comes
   // long after the purge below, so the new page is not lost to INSERT OR IGNORE.
   const flight = deps.generator.start(mapping);
-  if (isRefusal(flight)) return flight.refused === "budget" ? "budget" : "unavailable";
+  if (isRefusal(flight)) return flight.kind === "budget" ? "budget" : "unavailable";
   deps.store.purge([key]);
   return "regenerating";
 }

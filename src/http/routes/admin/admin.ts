@@ -1,8 +1,9 @@
 // The admin view at /__admin: off unless RABBITHOLE_ADMIN_TOKEN is set, and then only for a
 // holder of the token. The app hands it every /__admin path, whatever the method.
 
+import type { Clock } from "../../../core/clock.ts";
 import { HttpError } from "../../../core/errors.ts";
-import type { Clock, Logger } from "../../../core/types.ts";
+import type { Logger } from "../../../core/types.ts";
 import type { Generator } from "../../../generate/generator.ts";
 import type { Cluster } from "../../../store/litefs.ts";
 import type { Store } from "../../../store/store.ts";
@@ -32,16 +33,6 @@ export interface AdminDeps {
   clock: Clock;
   logger: Logger;
 }
-
-/**
- * The Content-Security-Policy for generated pages while the admin is on. A sandbox without
- * allow-same-origin gives the page an opaque origin: its requests to /__admin are cross-site
- * (the SameSite=Strict session cookie stays home, Origin is "null") and it cannot read the
- * answers, so a page the model wrote cannot act with its visitor's admin session.
- */
-export const GENERATED_PAGE_SANDBOX =
-  "sandbox allow-scripts allow-forms allow-popups allow-popups-to-escape-sandbox " +
-  "allow-top-navigation-by-user-activation";
 
 const ACTIONS: Record<string, ActionName> = {
   "/__admin/purge": "purge",

@@ -1,31 +1,8 @@
 // Every admin answer goes out through here, so no response can miss its security headers: never
 // cached, never framed, no script at all, and only the stylesheets we wrote.
 
-import { createHash } from "node:crypto";
-import { ADMIN_CSS } from "../../views/admin/style.ts";
-import { escapeHtml, layout, statusPage } from "../../views/layout.ts";
-
-/** The admin page document: the shared layout with the admin stylesheet added. */
-export function adminPage(title: string, body: string): string {
-  return layout({ title, head: `\n<style>${ADMIN_CSS}</style>`, body });
-}
-
-// The pages carry no inline style attributes, so hashes of the two stylesheets (taken from a
-// page rendered at startup, exactly as they will be sent) are all style-src needs.
-const styleHashes = [...adminPage("", "").matchAll(/<style>([\s\S]*?)<\/style>/g)].map(
-  (m) =>
-    `'sha256-${createHash("sha256")
-      .update(m[1] ?? "")
-      .digest("base64")}'`,
-);
-
-export const ADMIN_CSP = [
-  "default-src 'none'",
-  `style-src ${styleHashes.join(" ")}`,
-  "form-action 'self'",
-  "frame-ancestors 'none'",
-  "base-uri 'none'",
-].join("; ");
+import { ADMIN_CSP } from "../../views/admin/page.ts";
+import { escapeHtml, statusPage } from "../../views/layout.ts";
 
 const SECURITY_HEADERS: Record<string, string> = {
   "cache-control": "no-store",

@@ -3,7 +3,8 @@
 // (issue 12). A token has at least 16 random characters, so the limit is not what keeps it
 // secret; it keeps a guessing flood from costing CPU and burying the log.
 
-import type { Clock, Logger } from "../../../core/types.ts";
+import type { Clock } from "../../../core/clock.ts";
+import type { Logger } from "../../../core/types.ts";
 import { limitKey } from "../../guards/rate-limit.ts";
 
 /** Wrong guesses a client may make per window before it must wait out the window. */

@@ -2,11 +2,11 @@
 // site, and every page with its provenance and the two actions an operator may take on it.
 
 import { bytes, count, plural, seconds, usd } from "../../../core/format.ts";
+import type { Role } from "../../../core/role.ts";
 import type { PageSummary, SiteNode, Stats } from "../../../core/types.ts";
 import type { Flight } from "../../../generate/generator.ts";
-import type { Role } from "../../../store/litefs.ts";
-import { adminPage } from "../../routes/admin/respond.ts";
 import { escapeHtml, hole } from "../layout.ts";
+import { adminPage } from "./page.ts";
 import { pagesTable } from "./pages-table.ts";
 import { type NodeStates, renderDepths, renderSiteMap } from "./site-map.ts";
 

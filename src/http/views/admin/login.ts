@@ -2,8 +2,8 @@
 // from a fixed list plus the page key, so a crafted link can put no words of its own on the
 // operator's screen beyond an escaped key.
 
-import { adminPage } from "../../routes/admin/respond.ts";
 import { escapeHtml, hole } from "../layout.ts";
+import { adminPage } from "./page.ts";
 
 export function loginPage(error: string | null): string {
   const message = error ? `<p class="error" role="alert">${escapeHtml(error)}</p>` : "";

@@ -6,7 +6,8 @@ import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { Env, Flags } from "../../src/config/config.ts";
-import { resolveOpsConfig, STRICT_CSP } from "../../src/config/ops.ts";
+import { resolveOpsConfig } from "../../src/config/config.ts";
+import { STRICT_CSP } from "../../src/config/parse.ts";
 import { usageError } from "../fixtures/usage.ts";
 
 const resolve = (flags: Flags = {}, env: Env = {}) => resolveOpsConfig(flags, env);
