@@ -3,6 +3,7 @@
 
 import { existsSync } from "node:fs";
 import { HttpError, UsageError } from "../core/errors.ts";
+import { bytes, plural, usd, whole } from "../core/format.ts";
 import { normalizeKey } from "../core/keys.ts";
 import type { PageSummary, Stats } from "../core/types.ts";
 import { litefsCluster } from "../store/litefs.ts";
@@ -109,7 +110,7 @@ function pagesTable(pages: PageSummary[]): string {
     p.key,
     String(p.depth),
     bytes(p.bytes),
-    usd(p.costUsd),
+    usd(p.costUsd, true),
     new Date(p.createdAt).toISOString().slice(0, 19).replace("T", " "),
   ]);
   const header = ["KEY", "DEPTH", "BYTES", "COST", "CREATED (UTC)"];
@@ -123,13 +124,13 @@ function pagesTable(pages: PageSummary[]): string {
       .trimEnd();
   const total = pages.reduce((sum, p) => sum + p.costUsd, 0);
   const bytesTotal = pages.reduce((sum, p) => sum + p.bytes, 0);
-  const footer = `${count(pages.length, "page")}, ${bytes(bytesTotal)}, ${usd(total)}`;
+  const footer = `${plural(pages.length, "page")}, ${bytes(bytesTotal)}, ${usd(total, true)}`;
   return [line(header), ...rows.map(line), "", footer].join("\n");
 }
 
 function statsText(s: Stats, maxCostUsd: number | null, left: number | null): string {
   const u = s.usage;
-  const n = (x: number) => x.toLocaleString("en-US");
+  const n = whole;
   const rows: [string, string][] = [
     ["pages", n(s.pages)],
     ["mappings", `${n(s.mappings)} (${n(s.pendingMappings)} not yet generated)`],
@@ -140,26 +141,12 @@ function statsText(s: Stats, maxCostUsd: number | null, left: number | null): st
         `${n(u.cacheWriteTokens)} cache write, ${n(u.cacheReadTokens)} cache read`,
     ],
     ["searches", n(u.webSearches)],
-    ["spent", usd(s.spentUsd)],
+    ["spent", usd(s.spentUsd, true)],
   ];
   if (maxCostUsd !== null && left !== null) {
-    rows.push(["budget", `${usd(left)} left of ${usd(maxCostUsd)}`]);
+    rows.push(["budget", `${usd(left, true)} left of ${usd(maxCostUsd, true)}`]);
   }
   return rows.map(([k, v]) => `${k.padEnd(10)}${v}`).join("\n");
-}
-
-function usd(x: number): string {
-  return `$${x.toFixed(4)}`;
-}
-
-function bytes(x: number): string {
-  if (x < 1000) return `${x} B`;
-  if (x < 1_000_000) return `${(x / 1000).toFixed(1)} kB`;
-  return `${(x / 1_000_000).toFixed(1)} MB`;
-}
-
-function count(x: number, noun: string): string {
-  return `${x} ${noun}${x === 1 ? "" : "s"}`;
 }
 
 /**

@@ -28,8 +28,6 @@ import {
   resolveBool,
 } from "./values.ts";
 
-export type { Env, Flags } from "./values.ts";
-
 export interface Config {
   /** The homepage prompt from --seed / --seed-file / env; null when none was given. */
   seed: string | null;

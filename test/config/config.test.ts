@@ -2,14 +2,9 @@ import { afterAll, describe, expect, test } from "bun:test";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import {
-  type Env,
-  type Flags,
-  resolveDbConfig,
-  resolveMaxCost,
-  resolveServeConfig,
-} from "../../src/config/config.ts";
+import { resolveDbConfig, resolveMaxCost, resolveServeConfig } from "../../src/config/config.ts";
 import { resolveDbPath } from "../../src/config/parse.ts";
+import type { Env, Flags } from "../../src/config/values.ts";
 import { DEFAULT_MODEL } from "../../src/llm/prices.ts";
 import { usageError } from "../fixtures/usage.ts";
 

@@ -5,9 +5,9 @@ import { describe, expect, test } from "bun:test";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import type { Env, Flags } from "../../src/config/config.ts";
 import { resolveOpsConfig } from "../../src/config/config.ts";
 import { STRICT_CSP } from "../../src/config/parse.ts";
+import type { Env, Flags } from "../../src/config/values.ts";
 import { usageError } from "../fixtures/usage.ts";
 
 const resolve = (flags: Flags = {}, env: Env = {}) => resolveOpsConfig(flags, env);

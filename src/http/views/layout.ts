@@ -1,18 +1,8 @@
-// The look every server page shares: one layout, one stylesheet, the spiral mark, and escaping.
-// Each page is one self-contained document: generated sites have their own look, so these must
-// not depend on any asset the server would have to route.
-const HTML_ESCAPES: Record<string, string> = {
-  "&": "&amp;",
-  "<": "&lt;",
-  ">": "&gt;",
-  '"': "&quot;",
-  "'": "&#39;",
-};
+// The look every server page shares: one layout, one stylesheet, the spiral mark. Each page is
+// one self-contained document: generated sites have their own look, so these must not depend on
+// any asset the server would have to route. Pages are written with the `html` tag (html.ts).
 
-/** Escapes text for element content and quoted attribute values alike. */
-export function escapeHtml(text: string): string {
-  return text.replace(/[&<>"']/g, (c) => HTML_ESCAPES[c] ?? c);
-}
+import { type Html, html, trusted } from "./html.ts";
 
 // A JS string literal that cannot end the <script> element it sits in.
 export function jsString(text: string): string {
@@ -25,7 +15,7 @@ export function jsString(text: string): string {
 // Keys are canonical paths, but a key like "//host" (or "/\host") would make a retry link
 // leave the site; fall back to the homepage rather than link anywhere else.
 export function sameSiteHref(key: string): string {
-  return /^\/(?![/\\])/.test(key) ? escapeHtml(key) : "/";
+  return /^\/(?![/\\])/.test(key) ? key : "/";
 }
 
 // Logarithmic spiral arms, drawn as bands that narrow toward the centre: each turn is a constant
@@ -57,12 +47,12 @@ const ARM = spiralArm(4, 160, 1, ARMS);
 // The mask is a disc that trims the arms' ragged ends and fades them toward the centre, and a
 // shaded disc darkens the middle: together they read as depth, not as a target. Ids are fixed:
 // a page draws at most one hole.
-export function hole(className: string, id = ""): string {
+export function hole(className: string, id = ""): Html {
   const arms = Array.from(
     { length: ARMS },
-    (_, i) => `<use href="#hole-arm" transform="rotate(${(360 / ARMS) * i})"/>`,
-  ).join("");
-  return `<svg${id && ` id="${id}"`} class="${className}" viewBox="-100 -100 200 200"
+    (_, i) => html`<use href="#hole-arm" transform="rotate(${(360 / ARMS) * i})"/>`,
+  );
+  return html`<svg${id && html` id="${id}"`} class="${className}" viewBox="-100 -100 200 200"
  aria-hidden="true" focusable="false"><defs><path id="hole-arm" fill="currentColor"
  d="${ARM}"/><radialGradient id="hole-fade"><stop offset="0" stop-color="#fff"
  stop-opacity="0"/><stop offset=".35" stop-color="#fff" stop-opacity=".6"/><stop offset="1"
@@ -119,42 +109,41 @@ cursor:pointer;transition:border-color .15s,transform .15s}
 
 interface Layout {
   title: string;
-  body: string;
-  head?: string;
+  body: Html;
+  head?: Html;
+  /** The page's script, written by this server. */
   script?: string;
 }
 
-export function layout({ title, body, head = "", script = "" }: Layout): string {
-  return `<!DOCTYPE html>
+export function layout({ title, body, head = html``, script = "" }: Layout): Html {
+  return html`<!DOCTYPE html>
 <html lang="en">
 <head>
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <meta name="robots" content="noindex">
-<title>${escapeHtml(title)}</title>${head}
-<style>${CSS}</style>
+<title>${title}</title>${head}
+<style>${trusted(CSS)}</style>
 </head>
 <body>
 <main>
 ${body}
-</main>${script ? `\n<script>${script}</script>` : ""}
+</main>${script ? html`\n<script>${trusted(script)}</script>` : ""}
 </body>
 </html>
 `;
 }
 
 // The way home is the main action unless the page offers a retry.
-export const HOME = `<a class="button" href="/">Go to the homepage</a>`;
-const HOME_ONLY = `<a class="button primary" href="/">Go to the homepage</a>`;
+export const HOME = html`<a class="button" href="/">Go to the homepage</a>`;
+const HOME_ONLY = html`<a class="button primary" href="/">Go to the homepage</a>`;
 
 interface StatusPage {
   eyebrow: string;
   title: string;
-  /** Already-escaped HTML. */
-  lead: string;
+  lead: Html;
   detail?: string;
-  /** Already-escaped HTML. */
-  actions?: string;
+  actions?: Html;
 }
 
 export function statusPage({
@@ -164,13 +153,13 @@ export function statusPage({
   detail,
   actions = HOME_ONLY,
 }: StatusPage): string {
-  const reason = detail ? `\n<p class="reason">${escapeHtml(detail)}</p>` : "";
+  const reason = detail ? html`\n<p class="reason">${detail}</p>` : "";
   return layout({
     title,
-    body: `${hole("mark small")}
-<p class="eyebrow">${escapeHtml(eyebrow)}</p>
-<h1>${escapeHtml(title)}</h1>
+    body: html`${hole("mark small")}
+<p class="eyebrow">${eyebrow}</p>
+<h1>${title}</h1>
 <p class="lead">${lead}</p>${reason}
 <p class="actions">${actions}</p>`,
-  });
+  }).text;
 }

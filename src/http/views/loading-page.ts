@@ -1,6 +1,7 @@
 // The loading page of --loading-page mode: shown at once, it polls /__ready and reloads itself.
 
-import { escapeHtml, hole, jsString, layout } from "./layout.ts";
+import { html } from "./html.ts";
+import { hole, jsString, layout } from "./layout.ts";
 
 // Polls /__ready every second. Every terminal answer replaces the animation with a message and
 // a way out, so a failure never leaves the visitor watching a spinner forever.
@@ -80,15 +81,15 @@ export function loadingPage(key: string): string {
   const ready = `/__ready?url=${encodeURIComponent(key)}`;
   return layout({
     title: `Writing ${key}…`,
-    head: `\n<noscript><meta http-equiv="refresh" content="5"></noscript>`,
-    body: `${hole("mark hole", "spinner")}
+    head: html`\n<noscript><meta http-equiv="refresh" content="5"></noscript>`,
+    body: html`${hole("mark hole", "spinner")}
 <div role="status" aria-live="polite">
 <p class="eyebrow" id="eyebrow">A new page</p>
 <h1 id="title">Down the rabbit hole…</h1>
 <p class="lead" id="lead">Nobody has been here before, so this page is being written for you
  right now. It will appear by itself, usually within a minute or two.</p>
 </div>
-<p class="path"><code>${escapeHtml(key)}</code></p>
+<p class="path"><code>${key}</code></p>
 <p class="meta" id="waiting"><span id="elapsed" role="timer">0 s</span> so far</p>
 <p class="note" id="note" hidden>The server is not answering. Still trying…</p>
 <noscript><p class="note">JavaScript is off: this page reloads itself every few seconds
@@ -96,5 +97,5 @@ export function loadingPage(key: string): string {
 <p class="actions" id="actions" hidden><button class="button primary" id="retry"
  type="button">Retry</button><a class="button" id="home" href="/">Go to the homepage</a></p>`,
     script: `var READY = ${jsString(ready)};${LOADING_SCRIPT}`,
-  });
+  }).text;
 }

@@ -1,4 +1,9 @@
-import { escapeHtml } from "./layout.ts";
+import { html, trusted } from "./html.ts";
+
+const NOTICE_STYLE =
+  "position:fixed;inset:auto 1rem 1rem 1rem;z-index:2147483647;display:block;" +
+  "visibility:visible;padding:1rem 1.25rem;border-radius:.75rem;background:#3b0d0d;color:#fff;" +
+  "font:16px/1.5 system-ui,sans-serif;box-shadow:0 8px 30px rgba(0,0,0,.4)";
 
 /**
  * Appended to a live page whose generation failed after its first bytes were sent: the status
@@ -7,16 +12,11 @@ import { escapeHtml } from "./layout.ts";
  * which may stop inside a `<style>`, a comment or a tag that would swallow the notice.
  */
 export function streamFailureNotice(key: string, reason: string, sent = ""): string {
-  const href = escapeHtml(key);
-  return (
-    `${closeOpenContexts(sent)}\n<div role="alert" style="position:fixed;inset:auto 1rem 1rem 1rem;` +
-    "z-index:2147483647;display:block;visibility:visible;padding:1rem 1.25rem;" +
-    "border-radius:.75rem;background:#3b0d0d;color:#fff;font:16px/1.5 system-ui,sans-serif;" +
-    'box-shadow:0 8px 30px rgba(0,0,0,.4)">' +
-    `<strong>This page could not be finished.</strong> ${escapeHtml(reason)} ` +
-    `Nothing was saved. <a href="${href}" style="color:#ffd27a;font-weight:600">Retry</a>` +
-    "</div>\n"
-  );
+  // What closes the cut-off markup is markup, made by the scanner below from fixed strings.
+  return html`${trusted(closeOpenContexts(sent))}
+<div role="alert" style="${NOTICE_STYLE}"><strong>This page could not be finished.</strong> \
+${reason} Nothing was saved. <a href="${key}" style="color:#ffd27a;font-weight:600">Retry</a></div>
+`.text;
 }
 
 // Elements whose content is text up to their end tag: markup inside them would not render.

@@ -1,24 +1,13 @@
 // The server's own status pages (errors, budget, failure). The loading page lives beside them.
 
-import { escapeHtml, HOME, sameSiteHref, statusPage } from "./layout.ts";
+import { html } from "./html.ts";
+import { HOME, sameSiteHref, statusPage } from "./layout.ts";
 
-export { escapeHtml } from "./layout.ts";
-export { loadingPage } from "./loading-page.ts";
-
-const STATUS_TEXT: Record<number, string> = {
-  400: "Bad request",
-  404: "Not found",
-  405: "Method not allowed",
-  409: "Conflict",
-  414: "URL too long",
-  500: "Server error",
-  503: "Unavailable",
-};
+import { eyebrowOf } from "./status-text.ts";
 
 /** A generic error document; `title` and `message` are plain text. */
 export function errorPage(status: number, title: string, message: string): string {
-  const eyebrow = `${status} · ${STATUS_TEXT[status] ?? "Error"}`;
-  return statusPage({ eyebrow, title, lead: escapeHtml(message) });
+  return statusPage({ eyebrow: eyebrowOf(status), title, lead: html`${message}` });
 }
 
 export function methodNotAllowedPage(): string {
@@ -29,7 +18,7 @@ export function notFoundPage(key: string): string {
   return statusPage({
     eyebrow: "404 · Not found",
     title: "There is no page here",
-    lead: `No page on this site links to <code>${escapeHtml(key)}</code>, so it has never been
+    lead: html`No page on this site links to <code>${key}</code>, so it has never been
  written. Follow a link from a page that exists instead.`,
   });
 }
@@ -39,20 +28,20 @@ export function budgetPage(): string {
     eyebrow: "503 · Budget spent",
     title: "This site has stopped growing",
     // Also shown when a little is left but not enough for one more page: "used up" would lie.
-    lead: `What is left of its generation budget cannot pay for another page, so no new pages
+    lead: html`What is left of its generation budget cannot pay for another page, so no new pages
  can be written. Every page already written is still here to read.`,
   });
 }
 
-function retryLink(key: string, label: string): string {
-  return `<a class="button primary" href="${sameSiteHref(key)}">${label}</a>${HOME}`;
+function retryLink(key: string, label: string) {
+  return html`<a class="button primary" href="${sameSiteHref(key)}">${label}</a>${HOME}`;
 }
 
 export function failurePage(key: string, reason: string): string {
   return statusPage({
     eyebrow: "503 · Generation failed",
     title: "This page could not be written",
-    lead: `Something went wrong while writing <code>${escapeHtml(key)}</code>. Nothing was
+    lead: html`Something went wrong while writing <code>${key}</code>. Nothing was
  saved, so trying again starts afresh.`,
     detail: reason,
     actions: retryLink(key, "Retry"),
@@ -63,7 +52,7 @@ export function refusalPage(key: string, detail?: string): string {
   return statusPage({
     eyebrow: "Declined",
     title: "This page was not written",
-    lead: `The writer declined to write <code>${escapeHtml(key)}</code>. Nothing was saved;
+    lead: html`The writer declined to write <code>${key}</code>. Nothing was saved;
  you can ask again, or return to the pages that exist.`,
     ...(detail ? { detail } : {}),
     actions: retryLink(key, "Try again"),

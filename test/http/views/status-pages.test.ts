@@ -1,12 +1,12 @@
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import type { Server } from "bun";
 import type { Browser, Page } from "playwright-core";
+import { escapeHtml } from "../../../src/http/views/html.ts";
+import { loadingPage } from "../../../src/http/views/loading-page.ts";
 import {
   budgetPage,
   errorPage,
-  escapeHtml,
   failurePage,
-  loadingPage,
   methodNotAllowedPage,
   notFoundPage,
   refusalPage,
@@ -30,7 +30,7 @@ function everyPage(key: string, reason = "upstream said no") {
 describe("server pages", () => {
   test("escapeHtml escapes the five HTML metacharacters", () => {
     expect(escapeHtml(`<a href="x" title='y'>&</a>`)).toBe(
-      "&lt;a href=&quot;x&quot; title=&#39;y&#39;&gt;&amp;&lt;/a&gt;",
+      "&lt;a href=&quot;x&quot; title=&#x27;y&#x27;&gt;&amp;&lt;/a&gt;",
     );
   });
 

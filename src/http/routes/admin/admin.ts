@@ -11,7 +11,7 @@ import { dashboard } from "../../views/admin/dashboard.ts";
 import { flashFrom, loginPage } from "../../views/admin/login.ts";
 import { type ActionName, runAction } from "./actions.ts";
 import { crossSite, readForm } from "./guard.ts";
-import { html, json, problem, secured, seeOther, unauthorized } from "./respond.ts";
+import { htmlPage, json, problem, secured, seeOther, unauthorized } from "./respond.ts";
 import {
   type Auth,
   bearerToken,
@@ -109,7 +109,7 @@ async function route(
     const { flights: _, ...snap } = snapshot(deps);
     return json(snap);
   }
-  return html(renderDashboard(deps, req, csrf));
+  return htmlPage(renderDashboard(deps, req, csrf));
 }
 
 function authenticate(deps: RouteDeps, sessions: Sessions, req: Request): Auth | null {
@@ -134,7 +134,7 @@ function csrfOk(sessions: Sessions, auth: Auth, form: URLSearchParams): boolean 
 function showLogin(deps: AdminDeps, sessions: Sessions, req: Request): Response {
   const cookie = readCookie(req, COOKIE);
   if (cookie && sessions.valid(cookie, deps.clock.now())) return seeOther("/__admin");
-  return html(loginPage(null));
+  return htmlPage(loginPage(null));
 }
 
 async function login(deps: RouteDeps, sessions: Sessions, req: Request): Promise<Response> {
@@ -144,12 +144,12 @@ async function login(deps: RouteDeps, sessions: Sessions, req: Request): Promise
   const wait = deps.throttle.waitSec(deps.ip);
   if (wait > 0) {
     const page = loginPage(`Too many wrong tokens from your address: try again in ${wait} s.`);
-    return html(page, 429, { "retry-after": String(wait) });
+    return htmlPage(page, 429, { "retry-after": String(wait) });
   }
   const form = await readForm(req);
   if (!sessions.checkToken(form.get("token") ?? "")) {
     deps.throttle.wrong(deps.ip, "form");
-    return html(loginPage("That is not the admin token."), 401);
+    return htmlPage(loginPage("That is not the admin token."), 401);
   }
   deps.logger.info("admin signed in", { ip: deps.ip });
   const cookie = sessionCookie(req, sessions.issue(deps.clock.now()));

@@ -2,7 +2,9 @@
 // cached, never framed, no script at all, and only the stylesheets we wrote.
 
 import { ADMIN_CSP } from "../../views/admin/page.ts";
-import { escapeHtml, statusPage } from "../../views/layout.ts";
+import { html } from "../../views/html.ts";
+import { statusPage } from "../../views/layout.ts";
+import { eyebrowOf } from "../../views/status-text.ts";
 
 const SECURITY_HEADERS: Record<string, string> = {
   "cache-control": "no-store",
@@ -18,7 +20,11 @@ export function secured(res: Response): Response {
   return res;
 }
 
-export function html(body: string, status = 200, headers: Record<string, string> = {}): Response {
+export function htmlPage(
+  body: string,
+  status = 200,
+  headers: Record<string, string> = {},
+): Response {
   return new Response(body, {
     status,
     headers: { "content-type": "text/html; charset=utf-8", ...headers },
@@ -36,7 +42,7 @@ export function seeOther(location: string, headers: Record<string, string> = {})
   return new Response(null, { status: 303, headers: { location, ...headers } });
 }
 
-const SIGN_IN = `<a class="button primary" href="/__admin/login">Sign in</a>`;
+const SIGN_IN = html`<a class="button primary" href="/__admin/login">Sign in</a>`;
 
 /** A status page in the servers' shared look; `message` is plain text. */
 export function problem(
@@ -45,21 +51,11 @@ export function problem(
   message: string,
   headers: Record<string, string> = {},
 ): Response {
-  const eyebrow = `${status} · ${STATUS_TEXT[status] ?? "Error"}`;
+  const eyebrow = eyebrowOf(status);
   const actions = status === 401 || status === 403 ? SIGN_IN : undefined;
-  return html(statusPage({ eyebrow, title, lead: escapeHtml(message), actions }), status, headers);
+  const page = statusPage({ eyebrow, title, lead: html`${message}`, actions });
+  return htmlPage(page, status, headers);
 }
-
-const STATUS_TEXT: Record<number, string> = {
-  400: "Bad request",
-  401: "Sign in",
-  403: "Refused",
-  404: "Not found",
-  405: "Method not allowed",
-  413: "Too large",
-  415: "Unsupported form",
-  500: "Server error",
-};
 
 export function unauthorized(): Response {
   return problem(

@@ -70,12 +70,7 @@ export function createSessions(token: string): Sessions {
 /** The value of one cookie in a Cookie header, or null. */
 export function readCookie(req: Request, name: string): string | null {
   const header = req.headers.get("cookie");
-  if (!header) return null;
-  for (const part of header.split(";")) {
-    const eq = part.indexOf("=");
-    if (eq !== -1 && part.slice(0, eq).trim() === name) return part.slice(eq + 1).trim();
-  }
-  return null;
+  return header ? new Bun.CookieMap(header).get(name) : null;
 }
 
 /** Whether the browser reached us over https (directly, or through Fly's TLS proxy). */
@@ -86,15 +81,13 @@ export function overHttps(req: Request): boolean {
 
 /** Set-Cookie for a session; `null` clears it. Scoped to /__admin and never readable by JS. */
 export function sessionCookie(req: Request, value: string | null): string {
-  const parts = [
-    `${COOKIE}=${value ?? ""}`,
-    "Path=/__admin",
-    `Max-Age=${value ? SESSION_SECONDS : 0}`,
-    "HttpOnly",
-    "SameSite=Strict",
-  ];
-  if (overHttps(req)) parts.push("Secure");
-  return parts.join("; ");
+  return new Bun.Cookie(COOKIE, value ?? "", {
+    path: "/__admin",
+    maxAge: value ? SESSION_SECONDS : 0,
+    httpOnly: true,
+    sameSite: "strict",
+    secure: overHttps(req),
+  }).serialize();
 }
 
 /** The Bearer credential of a script, if it sent one. */

@@ -5,7 +5,8 @@ import { bytes, count, plural, seconds, usd } from "../../../core/format.ts";
 import type { Role } from "../../../core/role.ts";
 import type { PageSummary, SiteNode, Stats } from "../../../core/types.ts";
 import type { Flight } from "../../../generate/generator.ts";
-import { escapeHtml, hole } from "../layout.ts";
+import { type Html, html } from "../html.ts";
+import { hole } from "../layout.ts";
 import { adminPage } from "./page.ts";
 import { pagesTable } from "./pages-table.ts";
 import { type NodeStates, renderDepths, renderSiteMap } from "./site-map.ts";
@@ -21,16 +22,16 @@ export interface DashboardData {
   reservedUsd: number;
   now: number;
   csrf: string;
-  flash: { tone: "ok" | "bad"; html: string } | null;
+  flash: { tone: "ok" | "bad"; html: Html } | null;
 }
 
 export function dashboard(d: DashboardData): string {
   const flash = d.flash
-    ? `<p class="flash${d.flash.tone === "bad" ? " bad" : ""}" role="status">${d.flash.html}</p>`
+    ? html`<p class="flash${d.flash.tone === "bad" ? " bad" : ""}" role="status">${d.flash.html}</p>`
     : "";
   return adminPage(
     "rabbithole admin",
-    `${header(d)}
+    html`${header(d)}
 ${flash}
 ${cards(d)}
 ${flights(d)}
@@ -46,26 +47,26 @@ ${renderDepths(d.siteMap)}
 ${renderSiteMap(d.siteMap, d.states)}
 </section>
 ${pagesTable(d.pages, d.csrf)}`,
-  );
+  ).text;
 }
 
-function header(d: DashboardData): string {
+function header(d: DashboardData): Html {
   const role = d.role.primary
-    ? `<span class="pill primary">primary</span>`
-    : `<span class="pill replica">replica · primary is ${escapeHtml(d.role.host || "not connected")}</span>`;
-  return `<header class="top">${hole("mark")}<h1>rabbithole admin</h1>${role}
+    ? html`<span class="pill primary">primary</span>`
+    : html`<span class="pill replica">replica · primary is ${d.role.host || "not connected"}</span>`;
+  return html`<header class="top">${hole("mark")}<h1>rabbithole admin</h1>${role}
 <a class="button sm" href="/__admin">Refresh</a>
 <form method="post" action="/__admin/logout"><input type="hidden" name="csrf" value="${d.csrf}">\
 <button class="button sm" type="submit">Sign out</button></form></header>`;
 }
 
-function card(label: string, value: string, sub = "", cls = "card"): string {
-  const s = sub ? `<span class="s">${sub}</span>` : "";
-  return `<div class="${cls}"><span class="k">${label}</span><span class="n">${value}</span>\
+function card(label: string, value: string, sub: Html | string = "", cls = "card"): Html {
+  const s = sub ? html`<span class="s">${sub}</span>` : "";
+  return html`<div class="${cls}"><span class="k">${label}</span><span class="n">${value}</span>\
 ${s}</div>`;
 }
 
-function cards(d: DashboardData): string {
+function cards(d: DashboardData): Html {
   const s = d.stats;
   const u = s.usage;
   const tokens = u.inputTokens + u.outputTokens + u.cacheReadTokens + u.cacheWriteTokens;
@@ -73,7 +74,7 @@ function cards(d: DashboardData): string {
   const cache = count(u.cacheReadTokens + u.cacheWriteTokens);
   const tokenDetail = `${count(u.inputTokens)} in · ${count(u.outputTokens)} out · \
 ${cache} cache${searches}`;
-  return `<section class="cards" aria-label="Totals">
+  return html`<section class="cards" aria-label="Totals">
 ${card("Spend", usd(s.spentUsd), spendDetail(d), "card wide")}
 ${card("Pages", count(s.pages), "generated and cached")}
 ${card("Mappings", count(s.mappings), "links with a prompt")}
@@ -84,7 +85,7 @@ ${card("In flight", count(d.flights.length), "generations now")}
 </section>`;
 }
 
-function spendDetail(d: DashboardData): string {
+function spendDetail(d: DashboardData): Html | string {
   const spent = d.stats.spentUsd;
   if (d.maxCostUsd === null) return `no cap · ${usd(d.reservedUsd)} reserved now`;
   const cap = d.maxCostUsd;
@@ -92,25 +93,24 @@ function spendDetail(d: DashboardData): string {
   const used = share(spent);
   const held = Math.min(100 - used, share(d.reservedUsd));
   const left = Math.max(0, cap - spent);
-  const bar = `<svg class="bar" viewBox="0 0 100 10" preserveAspectRatio="none" role="img" \
+  const bar = html`<svg class="bar" viewBox="0 0 100 10" preserveAspectRatio="none" role="img" \
 aria-label="${used.toFixed(0)}% of the budget spent"><rect class="track" width="100" height="10"/>\
 <rect class="${used >= 90 ? "hot" : "spent"}" width="${used.toFixed(2)}" height="10"/>\
 <rect class="reserved" x="${used.toFixed(2)}" width="${held.toFixed(2)}" height="10"/></svg>`;
-  return `${bar}${used.toFixed(0)}% of ${usd(cap)} · ${usd(left)} left\
+  return html`${bar}${used.toFixed(0)}% of ${usd(cap)} · ${usd(left)} left\
 ${d.reservedUsd > 0 ? ` · ${usd(d.reservedUsd)} reserved` : ""}`;
 }
 
-function flights(d: DashboardData): string {
-  const rows = d.flights
-    .map(
-      (f) => `<tr data-key="${escapeHtml(f.key)}"><td><code>${escapeHtml(f.key)}</code></td>\
+function flights(d: DashboardData): Html {
+  const rows = d.flights.map(
+    (f) => html`<tr data-key="${f.key}"><td><code>${f.key}</code></td>\
 <td class="num">${seconds(d.now - f.startedAt)}</td>\
 <td class="num">${bytes(f.fanout.bytes)}</td></tr>`,
-    )
-    .join("");
-  const body = rows
-    ? `<div class="scroll"><table><thead><tr><th>Page</th><th class="num">Elapsed</th>\
+  );
+  const body =
+    rows.length > 0
+      ? html`<div class="scroll"><table><thead><tr><th>Page</th><th class="num">Elapsed</th>\
 <th class="num">Streamed</th></tr></thead><tbody>${rows}</tbody></table></div>`
-    : `<p class="empty">Nothing is being written right now.</p>`;
-  return `<section id="flights"><h2>Being written now</h2>${body}</section>`;
+      : html`<p class="empty">Nothing is being written right now.</p>`;
+  return html`<section id="flights"><h2>Being written now</h2>${body}</section>`;
 }

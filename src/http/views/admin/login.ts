@@ -2,14 +2,15 @@
 // from a fixed list plus the page key, so a crafted link can put no words of its own on the
 // operator's screen beyond an escaped key.
 
-import { escapeHtml, hole } from "../layout.ts";
+import { type Html, html } from "../html.ts";
+import { hole } from "../layout.ts";
 import { adminPage } from "./page.ts";
 
 export function loginPage(error: string | null): string {
-  const message = error ? `<p class="error" role="alert">${escapeHtml(error)}</p>` : "";
+  const message = error ? html`<p class="error" role="alert">${error}</p>` : "";
   return adminPage(
     "Sign in · rabbithole admin",
-    `${hole("mark small")}
+    html`${hole("mark small")}
 <p class="eyebrow">rabbithole · admin</p>
 <h1>Sign in</h1>
 <p class="lead">Enter the admin token (<code>RABBITHOLE_ADMIN_TOKEN</code>) to watch and steer
@@ -19,7 +20,7 @@ this site.</p>
 <input id="token" name="token" type="password" autocomplete="current-password" required autofocus>
 ${message}<button class="button primary" type="submit">Sign in</button>
 </form>`,
-  ).replace("<main>", `<main class="narrow">`);
+  ).text.replace("<main>", `<main class="narrow">`);
 }
 
 export type FlashCode =
@@ -31,23 +32,30 @@ export type FlashCode =
   | "unavailable"
   | "no-key";
 
-const FLASHES: Record<FlashCode, { tone: "ok" | "bad"; text: (key: string) => string }> = {
-  purged: { tone: "ok", text: (k) => `Purged ${k}: its next visitor will have it written again.` },
-  "not-cached": { tone: "bad", text: (k) => `${k} is not cached, so there was nothing to purge.` },
+const FLASHES: Record<FlashCode, { tone: "ok" | "bad"; text: (key: Html) => Html }> = {
+  purged: {
+    tone: "ok",
+    text: (k) => html`Purged ${k}: its next visitor will have it written again.`,
+  },
+  "not-cached": {
+    tone: "bad",
+    text: (k) => html`${k} is not cached, so there was nothing to purge.`,
+  },
   regenerating: {
     tone: "ok",
-    text: (k) => `Regenerating ${k}: it is being written now and replaces the cached copy.`,
+    text: (k) => html`Regenerating ${k}: it is being written now and replaces the cached copy.`,
   },
-  "no-mapping": { tone: "bad", text: (k) => `${k} has no prompt, so it cannot be generated.` },
+  "no-mapping": { tone: "bad", text: (k) => html`${k} has no prompt, so it cannot be generated.` },
   budget: {
     tone: "bad",
-    text: (k) => `Not regenerated: the budget is spent. ${k} keeps its cached copy.`,
+    text: (k) => html`Not regenerated: the budget is spent. ${k} keeps its cached copy.`,
   },
   unavailable: {
     tone: "bad",
-    text: (k) => `Not regenerated: new pages are refused right now. ${k} keeps its cached copy.`,
+    text: (k) =>
+      html`Not regenerated: new pages are refused right now. ${k} keeps its cached copy.`,
   },
-  "no-key": { tone: "bad", text: () => "No page was named in that request." },
+  "no-key": { tone: "bad", text: () => html`No page was named in that request.` },
 };
 
 /** The dashboard URL that shows a flash after an action. */
@@ -56,11 +64,11 @@ export function flashUrl(code: FlashCode, key: string): string {
 }
 
 /** The flash a dashboard URL asks for, as HTML, or null. */
-export function flashFrom(url: string): { tone: "ok" | "bad"; html: string } | null {
+export function flashFrom(url: string): { tone: "ok" | "bad"; html: Html } | null {
   const q = new URL(url).searchParams;
   const code = q.get("done") ?? "";
   if (!Object.hasOwn(FLASHES, code)) return null;
   const flash = FLASHES[code as FlashCode];
-  const key = `<code>${escapeHtml((q.get("key") ?? "").slice(0, 1100))}</code>`;
+  const key = html`<code>${(q.get("key") ?? "").slice(0, 1100)}</code>`;
   return { tone: flash.tone, html: flash.text(key) };
 }

@@ -2,17 +2,18 @@
 // Content-Security-Policy that allows exactly those stylesheets and nothing else.
 
 import { createHash } from "node:crypto";
+import { type Html, html, trusted } from "../html.ts";
 import { layout } from "../layout.ts";
 import { ADMIN_CSS } from "./style.ts";
 
 /** The admin page document: the shared layout with the admin stylesheet added. */
-export function adminPage(title: string, body: string): string {
-  return layout({ title, head: `\n<style>${ADMIN_CSS}</style>`, body });
+export function adminPage(title: string, body: Html): Html {
+  return layout({ title, head: html`\n<style>${trusted(ADMIN_CSS)}</style>`, body });
 }
 
 // The pages carry no inline style attributes, so hashes of the two stylesheets (taken from a
 // page rendered at startup, exactly as they will be sent) are all style-src needs.
-const styleHashes = [...adminPage("", "").matchAll(/<style>([\s\S]*?)<\/style>/g)].map(
+const styleHashes = [...adminPage("", html``).text.matchAll(/<style>([\s\S]*?)<\/style>/g)].map(
   (m) =>
     `'sha256-${createHash("sha256")
       .update(m[1] ?? "")

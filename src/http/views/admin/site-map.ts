@@ -4,7 +4,8 @@
 
 import { bytes, plural, usd } from "../../../core/format.ts";
 import type { SiteNode } from "../../../core/types.ts";
-import { escapeHtml, sameSiteHref } from "../layout.ts";
+import { type Html, html } from "../html.ts";
+import { sameSiteHref } from "../layout.ts";
 
 export interface TreeNode extends SiteNode {
   children: TreeNode[];
@@ -94,24 +95,26 @@ function openNodes(roots: TreeNode[]): Set<TreeNode> {
   return open;
 }
 
-export function renderSiteMap(nodes: SiteNode[], states: NodeStates): string {
-  if (nodes.length === 0) return `<p class="empty">No page has been mapped yet.</p>`;
+export function renderSiteMap(nodes: SiteNode[], states: NodeStates): Html {
+  if (nodes.length === 0) return html`<p class="empty">No page has been mapped yet.</p>`;
   const roots = buildTree(nodes);
   const open = openNodes(roots);
-  const render = (n: TreeNode): string => {
+  const render = (n: TreeNode): Html => {
     const state = stateOf(n, states);
     // A frontier leaf is only a promise: a chip beside its siblings, not a row of its own.
     const rows = n.children.filter(isRow);
     const chips = n.children.filter((c) => !isRow(c));
-    const inner =
-      rows.map((c) => `<li>${render(c)}</li>`).join("") +
-      (chips.length ? `<li>${chipList(chips, states)}</li>` : "");
-    if (!inner) return `<div class="row" ${attrs(n, state)}>${rowBody(n, state, false)}</div>`;
-    return `<details${open.has(n) ? " open" : ""}><summary class="row" ${attrs(n, state)}>\
+    if (rows.length === 0 && chips.length === 0) {
+      return html`<div class="row" ${attrs(n, state)}>${rowBody(n, state, false)}</div>`;
+    }
+    const inner = html`${rows.map((c) => html`<li>${render(c)}</li>`)}${
+      chips.length ? html`<li>${chipList(chips, states)}</li>` : ""
+    }`;
+    return html`<details${open.has(n) ? " open" : ""}><summary class="row" ${attrs(n, state)}>\
 ${rowBody(n, state, true)}</summary><ul>${inner}</ul></details>`;
   };
-  const trees = roots.map((r) => `<li>${render(r)}</li>`).join("");
-  return `<div class="tree scroll"><ul>${trees}</ul></div>`;
+  const trees = roots.map((r) => html`<li>${render(r)}</li>`);
+  return html`<div class="tree scroll"><ul>${trees}</ul></div>`;
 }
 
 type State = "generated" | "frontier" | "live" | "failed";
@@ -129,40 +132,40 @@ const STATE_TITLE: Record<State, string> = {
   failed: "last attempt failed or was refused",
 };
 
-function attrs(n: SiteNode, state: State): string {
-  return `data-key="${escapeHtml(n.key)}" data-state="${state}" data-depth="${n.depth}"`;
+function attrs(n: SiteNode, state: State): Html {
+  return html`data-key="${n.key}" data-state="${state}" data-depth="${n.depth}"`;
 }
 
-function rowBody(n: TreeNode, state: State, folds: boolean): string {
-  const dot = `<span class="dot ${state}" title="${STATE_TITLE[state]}"></span>`;
-  const label = escapeHtml(n.key);
+function rowBody(n: TreeNode, state: State, folds: boolean): Html {
+  const dot = html`<span class="dot ${state}" title="${STATE_TITLE[state]}"></span>`;
+  const label = n.key;
   const key = n.generated
-    ? `<a class="key" href="${sameSiteHref(n.key)}" target="_blank" rel="noopener">${label}</a>`
-    : `<span class="key">${label}</span>`;
+    ? html`<a class="key" href="${sameSiteHref(n.key)}" target="_blank" rel="noopener">${label}</a>`
+    : html`<span class="key">${label}</span>`;
   const facts = n.generated
-    ? ` <span class="tag opt">${bytes(n.bytes)}</span> <span class="tag">${usd(n.costUsd)}</span>`
-    : ` <span class="tag">${STATE_TITLE[state]}</span>`;
+    ? html` <span class="tag opt">${bytes(n.bytes)}</span> <span class="tag">${usd(n.costUsd)}</span>`
+    : html` <span class="tag">${STATE_TITLE[state]}</span>`;
   const t = n.total;
   const sub = folds
-    ? `<span class="sub" title="this page and everything under it"><b>${usd(t.costUsd)}</b> · \
+    ? html`<span class="sub" title="this page and everything under it"><b>${usd(t.costUsd)}</b> · \
 ${plural(t.pages, "page")} · ${plural(t.frontier, "link")} waiting</span>`
     : "";
-  return `<span class="${folds ? "chev" : "gap"}"></span>${dot}${key}\
+  return html`<span class="${folds ? "chev" : "gap"}"></span>${dot}${key}\
 <span class="tag d" title="depth">d${n.depth}</span>${facts}${sub}`;
 }
 
-function chipList(chips: TreeNode[], states: NodeStates): string {
+function chipList(chips: TreeNode[], states: NodeStates): Html {
   const items = chips.map((c) => {
     const state = stateOf(c, states);
     const cls = state === "frontier" ? "chip" : `chip ${state}`;
-    return `<span class="${cls}" ${attrs(c, state)} title="depth ${c.depth} · \
-${STATE_TITLE[state]}"><span class="dot ${state}"></span>${escapeHtml(c.key)}</span>`;
+    return html`<span class="${cls}" ${attrs(c, state)} title="depth ${c.depth} · \
+${STATE_TITLE[state]}"><span class="dot ${state}"></span>${c.key}</span>`;
   });
-  return `<div class="chips">${items.join("")}</div>`;
+  return html`<div class="chips">${items}</div>`;
 }
 
 /** Pages and frontier per depth, as bars: where the site is growing. */
-export function renderDepths(nodes: SiteNode[]): string {
+export function renderDepths(nodes: SiteNode[]): Html {
   const rows = new Map<number, { g: number; f: number; cost: number }>();
   for (const n of nodes) {
     const r = rows.get(n.depth) ?? { g: 0, f: 0, cost: 0 };
@@ -177,14 +180,13 @@ export function renderDepths(nodes: SiteNode[]): string {
     .map(([depth, r]) => {
       const g = (100 * r.g) / widest;
       const f = (100 * r.f) / widest;
-      const bar = `<svg viewBox="0 0 100 12" preserveAspectRatio="none" aria-hidden="true">\
+      const bar = html`<svg viewBox="0 0 100 12" preserveAspectRatio="none" aria-hidden="true">\
 <rect class="g" width="${g.toFixed(2)}" height="12"/><rect class="f" x="${g.toFixed(2)}" \
 width="${f.toFixed(2)}" height="12"/></svg>`;
-      return `<tr><td><span class="tag d">d${depth}</span></td><td class="fill">${bar}</td>\
+      return html`<tr><td><span class="tag d">d${depth}</span></td><td class="fill">${bar}</td>\
 <td class="num">${r.g}</td><td class="num">${r.f}</td><td class="num">${usd(r.cost)}</td></tr>`;
-    })
-    .join("");
-  return `<div class="scroll"><table class="depths"><thead><tr><th>Depth</th><th></th>\
+    });
+  return html`<div class="scroll"><table class="depths"><thead><tr><th>Depth</th><th></th>\
 <th class="num">Pages</th><th class="num">Frontier</th><th class="num">Cost</th></tr></thead>\
 <tbody>${body}</tbody></table></div>`;
 }
