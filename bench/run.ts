@@ -14,6 +14,7 @@ import { benchModels } from "./models.ts";
 import { renderReport, type Section } from "./report.ts";
 import { benchRobots } from "./robots.ts";
 import { benchScale } from "./scale.ts";
+import { benchSiteMemory } from "./site-memory.ts";
 import { benchStartup } from "./startup.ts";
 import { benchThroughput } from "./throughput.ts";
 
@@ -28,6 +29,11 @@ const SECTIONS: { id: string; title: string; run: () => Promise<Section> }[] = [
   { id: "scale", title: "Scale: 100,000 pages against 100", run: benchScale },
   { id: "models", title: "Models: the old default against the new (issue 11)", run: benchModels },
   { id: "robots", title: "robots.txt on a growing site (issue 12)", run: benchRobots },
+  {
+    id: "site-memory",
+    title: "Site memory: --memory on against off (issue 14)",
+    run: benchSiteMemory,
+  },
   {
     id: "litefs",
     title: "Cached pages through the LiteFS proxy (issue 10)",

@@ -26,7 +26,7 @@ import { generationMetrics } from "./observability.ts";
 /** What of the configuration the running app reads (server.ts hands it the whole Config). */
 export type AppConfig = Pick<
   Config,
-  "depthLimit" | "maxTokens" | "maxCostUsd" | "loadingPage" | "notFoundHtml"
+  "depthLimit" | "maxTokens" | "maxCostUsd" | "loadingPage" | "memory" | "notFoundHtml"
 > & {
   ops: Pick<
     Config["ops"],
@@ -76,6 +76,7 @@ export function buildApp(deps: AppDeps) {
     logger,
     depthLimit: config.depthLimit,
     maxTokens: config.maxTokens,
+    memory: config.memory,
     maxCostUsd: config.maxCostUsd,
     price: deps.price,
     failureNotice: streamFailureNotice,

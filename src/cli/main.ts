@@ -72,9 +72,30 @@ const migrate = defineCommand({
   },
 });
 
+const bible = defineCommand({
+  meta: { name: "bible", description: "Print the site bible, or replace it with --set FILE" },
+  args: {
+    set: { type: "string", valueHint: "file", description: "Replace the bible with this file" },
+    ...dbArgs,
+    ...jsonArg,
+  },
+  async run({ args }) {
+    const { dbPath } = resolveDbConfig(args, process.env);
+    const { replaceBible, showBible } = await import("./bible-command.ts");
+    print(
+      args.set === undefined
+        ? showBible(dbPath, args.json === true)
+        : replaceBible(dbPath, args.set),
+    );
+  },
+});
+
 // Erased to the base type: citty types run() by each command's own args, which makes the
 // commands mutually unassignable, and they are only looked up and run from here.
-const COMMANDS = { serve, pages, stats, purge, migrate } as unknown as Record<string, CommandDef>;
+const COMMANDS = { serve, pages, stats, purge, migrate, bible } as unknown as Record<
+  string,
+  CommandDef
+>;
 
 // Only for help: serve is the default command, so its options are the top-level ones.
 const root: CommandDef = {

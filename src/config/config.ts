@@ -46,6 +46,8 @@ export interface Config {
   /** Contents of the --four-oh-four file, read at start-up; null = built-in page. */
   notFoundHtml: string | null;
   loadingPage: boolean;
+  /** --memory: site bible, shared shell and context (on), or every page from its brief alone. */
+  memory: boolean;
   offline: boolean;
   apiKey: string | null;
   baseURL: string | null;
@@ -111,6 +113,7 @@ export function resolveServeConfig(flags: Flags, env: Env): Config {
     webTools: get(S.webTools),
     notFoundHtml: notFound ? readText(notFound, MAX_NOT_FOUND_BYTES, "a 404 page") : null,
     loadingPage: get(S.loadingPage),
+    memory: get(S.memory),
     offline,
     apiKey: fromEnv(env, "ANTHROPIC_API_KEY")?.value.trim() || null,
     baseURL: baseUrlOf(fromEnv(env, "ANTHROPIC_BASE_URL")),

@@ -8,7 +8,17 @@ import { EFFORTS, type Effort } from "../llm/models.ts";
 import { DEFAULT_MODEL } from "../llm/prices.ts";
 import type { LogFormat } from "../ops/log.ts";
 import { BOT_POLICIES, type BotPolicy } from "./bot-policy.ts";
-import { cspOf, effortOf, formatOf, hostOf, levelOf, modelOf, policyOf, rateOf } from "./parse.ts";
+import {
+  cspOf,
+  effortOf,
+  formatOf,
+  hostOf,
+  levelOf,
+  modelOf,
+  onOff,
+  policyOf,
+  rateOf,
+} from "./parse.ts";
 import { amountOf, intOf, type Raw } from "./values.ts";
 
 export interface Option<T> {
@@ -153,6 +163,15 @@ export const SERVE_OPTIONS = {
     default: false,
     shown: "off",
     help: "Serve a loading page polling /__ready instead of streaming",
+  }),
+  memory: option({
+    flag: "memory",
+    env: "RABBITHOLE_MEMORY",
+    hint: "on|off",
+    default: true,
+    shown: "on",
+    parse: onOff,
+    help: "Site memory: bible, shared shell and context; off = every page from its brief alone",
   }),
   offline: option({
     flag: "offline",

@@ -70,6 +70,12 @@ export function readText(raw: Raw, maxBytes: number, what: string): string {
   return text;
 }
 
+export function onOff(raw: Raw): boolean {
+  const v = raw.value.trim().toLowerCase();
+  if (v === "on" || v === "off") return v === "on";
+  throw new UsageError(`${raw.where} is not on or off`);
+}
+
 export function hostOf(raw: Raw): string {
   // Bun.serve wants an IPv6 address without the brackets a URL would put around it.
   const host = raw.value.replace(/^\[(.*)\]$/, "$1");

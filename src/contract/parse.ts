@@ -73,18 +73,24 @@ function rootStart(text: string): number {
   return m ? m.index + m[0].search(/<html/i) : -1;
 }
 
-function readMappings(block: string, base: string): { url: string; prompt: string }[] {
+export function readMappings(block: string, base: string): ParsedOutput["mappings"] {
   const own = ownKey(base);
   const seen = new Set<string>();
-  const out: { url: string; prompt: string }[] = [];
+  const out: ParsedOutput["mappings"] = [];
   for (const entry of extractEntries(block)) {
     if (typeof entry !== "object" || entry === null || Array.isArray(entry)) continue;
-    const { url, prompt } = entry as Record<string, unknown>;
+    const { url, prompt, title } = entry as Record<string, unknown>;
     if (typeof url !== "string" || typeof prompt !== "string" || prompt.trim() === "") continue;
     const key = normalizeLinkUrl(url, own);
     if (key === null || key === "/" || key === own || isSystemKey(key) || seen.has(key)) continue;
     seen.add(key);
-    out.push({ url: key, prompt: prompt.trim() });
+    // A title (the link's words) is asked for under site memory only.
+    const named = typeof title === "string" && title.trim() !== "";
+    out.push({
+      url: key,
+      prompt: prompt.trim(),
+      ...(named ? { title: title.trim().slice(0, 200) } : {}),
+    });
   }
   return out;
 }

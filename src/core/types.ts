@@ -24,6 +24,8 @@ export interface Mapping {
   prompt: string;
   depth: number;
   parent: string | null;
+  /** The words of the link that promised it (site memory: the page's title while it streams). */
+  title?: string | null;
 }
 
 /** What the hot path needs to answer a cached page. */
@@ -127,11 +129,13 @@ export interface ParsedOutput {
   /** The HTML document, preamble and fences removed; null when there is no whole document. */
   html: string | null;
   /** Child links, already normalised and filtered (site-relative, non-empty prompt, not `/`). */
-  mappings: { url: string; prompt: string }[];
+  mappings: { url: string; prompt: string; title?: string }[];
 }
 
 export interface GenerateRequest {
   system: string;
+  /** Site memory's bible: a second system block, marked for the prompt cache. */
+  bible?: string;
   prompt: string;
   maxTokens: number;
   /** Called with each piece of page text as it streams (never tool blocks). */
@@ -173,7 +177,7 @@ export interface LlmClient {
   /** Whether calls may use the server tools (their results add input tokens; searches cost). */
   readonly webTools?: boolean;
   /** The first call's request size in bytes, as beforeRound will be told it. */
-  measure?(req: Pick<GenerateRequest, "system" | "prompt" | "maxTokens">): number;
+  measure?(req: Pick<GenerateRequest, "system" | "bible" | "prompt" | "maxTokens">): number;
   generate(req: GenerateRequest): Promise<GenerateResult>;
 }
 

@@ -2,7 +2,6 @@
 // is refused before it starts when the budget cannot cover its first call, or while the
 // upstream has rejected our API key.
 
-import { createHtmlFilter } from "../contract/html-filter.ts";
 import { SYSTEM_PROMPT } from "../contract/prompt.ts";
 import type { Clock } from "../core/clock.ts";
 import type { LlmClient, Logger, Mapping } from "../core/types.ts";
@@ -13,12 +12,12 @@ import { budgetNotices } from "./budget-notice.ts";
 import { createCooldown } from "./cooldown.ts";
 import { Fanout } from "./fanout.ts";
 import { createLedger } from "./ledger.ts";
+import { createPlanner, type PagePlan } from "./plan.ts";
 import {
   type Failure,
   type FailureKind,
   type FlightResult,
   type GenerationEvent,
-  pageRequest,
   runGeneration,
 } from "./run.ts";
 
@@ -29,6 +28,10 @@ export interface GeneratorOptions {
   logger: Logger;
   depthLimit: number;
   maxTokens: number;
+  /** Site memory (bible, shell, context); off: every page from its brief alone. */
+  memory?: boolean;
+  /** Bound on a page's context in tokens (site memory). */
+  contextTokens?: number;
   maxCostUsd: number | null;
   /** Prices of `llm.model`; null when the client is free or its prices are unknown. */
   price: Price | null;
@@ -83,9 +86,10 @@ export function createGenerator(opts: GeneratorOptions) {
   });
   let blockedUntil = 0;
 
+  const plan = createPlanner(store, { ...opts, memory: opts.memory ?? false });
   /** The most the first call for `m` can cost: what a new page must be able to reserve. */
-  function firstCallCeiling(m: Mapping, price: Price): number {
-    const bytes = llm.measure?.(pageRequest(m, opts.depthLimit, opts.maxTokens)) ?? roughSize(m);
+  function firstCallCeiling(m: Mapping, price: Price, p: PagePlan = plan(m)): number {
+    const bytes = llm.measure?.(p.request) ?? roughSize(m);
     return roundCeilingUsd(price, bytes, opts.maxTokens, webTools);
   }
   const home = cappedPrice ? store.getMapping("/") : null;
@@ -167,8 +171,9 @@ export function createGenerator(opts: GeneratorOptions) {
       const refused = precheck(m);
       if (refused) return refused;
       let reservation = null;
+      const pagePlan = plan(m);
       if (cappedPrice) {
-        const first = firstCallCeiling(m, cappedPrice);
+        const first = firstCallCeiling(m, cappedPrice, pagePlan);
         reservation = budget.reserve(first);
         if (!reservation) {
           notices.refused(first);
@@ -178,10 +183,13 @@ export function createGenerator(opts: GeneratorOptions) {
       }
       failures.delete(m.key);
       const fanout = new Fanout();
-      const filter = createHtmlFilter();
+      // Site memory: the shell's head and header reach visitors before the model's first token.
+      fanout.push(pagePlan.prefix);
+      const filter = pagePlan.filter;
       const abort = new AbortController();
       const ctx = { ...opts, llm, store, clock, ledger };
-      const done = runGeneration(ctx, m, { fanout, filter, signal: abort.signal, reservation })
+      const sinks = { fanout, plan: pagePlan, signal: abort.signal, reservation };
+      const done = runGeneration(ctx, m, sinks)
         .then(({ result, event }) => {
           settled(m, result, event);
           if (result.ok) cooldown.succeeded(m.key);

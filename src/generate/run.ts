@@ -1,9 +1,6 @@
 // One generation from start to ledger: call the model (every round covered by the budget),
 // stream its HTML to the fanout, then store the page with its children, or record the failure.
 
-import type { createHtmlFilter } from "../contract/html-filter.ts";
-import { parseOutput } from "../contract/parse.ts";
-import { buildUserPrompt, SYSTEM_PROMPT } from "../contract/prompt.ts";
 import type { Clock } from "../core/clock.ts";
 import { UpstreamError } from "../core/errors.ts";
 import type { AttemptOutcome, LlmClient, Mapping, Usage } from "../core/types.ts";
@@ -14,6 +11,7 @@ import type { Store } from "../store/store.ts";
 import { type Reservation, roundCeilingUsd } from "./budget.ts";
 import type { Fanout } from "./fanout.ts";
 import type { Ledger } from "./ledger.ts";
+import { originalRequest, type PagePlan } from "./plan.ts";
 
 export type FailureKind = "failed" | "refusal" | "budget" | "unavailable";
 /** Why a page was not written (or will not be started): the one failure shape. */
@@ -54,7 +52,8 @@ export interface RunContext {
 
 export interface RunSinks {
   fanout: Fanout;
-  filter: ReturnType<typeof createHtmlFilter>;
+  /** How the page is asked for, streamed and put together (memory/plan.ts). */
+  plan: PagePlan;
   signal: AbortSignal;
   /** Null when nothing needs reserving (no cap, or a free client). */
   reservation: Reservation | null;
@@ -116,7 +115,7 @@ export async function runGeneration(
   let paused = false;
   try {
     const res = await llm.generate({
-      ...pageRequest(m, ctx.depthLimit, ctx.maxTokens),
+      ...sinks.plan.request,
       signal: sinks.signal,
       // Before every paid call, not only the first: while the database refuses writes (another
       // page's ledger row is held in memory), no further call is made, continuations included.
@@ -127,14 +126,14 @@ export async function runGeneration(
       },
       onText: (delta) => {
         firstTokenAt ??= clock.now();
-        sinks.fanout.push(sinks.filter.push(delta));
+        sinks.fanout.push(sinks.plan.filter.push(delta));
       },
     });
     if (res.stopReason === "refusal") {
       const event = finish(res.usage, res.rounds, "refusal", null, "the model refused");
       return { result: { ok: false, kind: "refusal", reason: "The model declined." }, event };
     }
-    const parsed = parseOutput(res.text, { allowMappings: m.depth < ctx.depthLimit, base: m.key });
+    const parsed = sinks.plan.finish(res.text);
     const html = parsed.html;
     if (res.stopReason !== "end_turn" || html === null) {
       const why = html === null ? "no whole HTML document" : `stopped: ${res.stopReason}`;
@@ -151,6 +150,7 @@ export async function runGeneration(
       prompt: c.prompt,
       depth: m.depth + 1,
       parent: m.key,
+      title: c.title ?? null,
     }));
     const event = finish(res.usage, res.rounds, "ok", null, null, (attempt) =>
       store.savePage(
@@ -169,12 +169,14 @@ export async function runGeneration(
         },
         children,
         attempt,
+        parsed.memory,
       ),
     );
     if (!event.stored) {
       const reason = "The page was written but could not be stored; please try again later.";
       return { result: { ok: false, kind: "unavailable", reason }, event };
     }
+    sinks.fanout.push(parsed.tail);
     return { result: { ok: true }, event };
   } catch (err) {
     const up = err instanceof UpstreamError ? err : null;
@@ -194,9 +196,7 @@ export async function runGeneration(
 }
 
 /** What the model is asked for the page at `m`: the same bytes whether measured or sent. */
-export function pageRequest(m: Mapping, depthLimit: number, maxTokens: number) {
-  return { system: SYSTEM_PROMPT, prompt: buildUserPrompt({ ...m, depthLimit }), maxTokens };
-}
+export const pageRequest = originalRequest;
 
 /** beforeRound: grow the reservation to cover the next call, or refuse it. */
 function coverRound(

@@ -96,7 +96,7 @@ interface Call extends AnthropicClientOptions {
  */
 function paramsFor(
   call: Call,
-  req: Pick<GenerateRequest, "system" | "prompt" | "maxTokens">,
+  req: Pick<GenerateRequest, "system" | "bible" | "prompt" | "maxTokens">,
   earlier: MessageParam[],
   assistant: ContentBlock[],
 ): MessageCreateParamsStreaming {
@@ -108,7 +108,13 @@ function paramsFor(
     model: call.model,
     max_tokens: req.maxTokens,
     stream: true,
-    system: [{ type: "text", text: req.system, cache_control: { type: "ephemeral" } }],
+    // Site memory's bible goes after the fixed prompt and ends the cached prefix (NOTES.md).
+    system: req.bible
+      ? [
+          { type: "text", text: req.system },
+          { type: "text", text: req.bible, cache_control: { type: "ephemeral" } },
+        ]
+      : [{ type: "text", text: req.system, cache_control: { type: "ephemeral" } }],
     messages,
     ...(call.webTools ? { tools: WEB_TOOLS } : {}),
     ...call.thinking,

@@ -1,6 +1,7 @@
 import { existsSync } from "node:fs";
 import type { Stats } from "../core/types.ts";
 import type { Cluster } from "./litefs.ts";
+import type { MemoryStore } from "./memory.ts";
 import { type OpenOptions, openStore, type Store } from "./store.ts";
 
 const EMPTY_STATS: Stats = {
@@ -17,6 +18,20 @@ const EMPTY_STATS: Stats = {
     cacheReadTokens: 0,
     webSearches: 0,
   },
+};
+
+/** The memory of a replica that has no database yet. */
+const EMPTY_MEMORY: MemoryStore = {
+  bible: () => null,
+  setBible: () => {
+    throw new Error("this machine is a replica: no database to write the bible to");
+  },
+  canonAbout: () => [],
+  passages: () => [],
+  pages: () => [],
+  pageTitle: () => null,
+  save: () => {},
+  forget: () => {},
 };
 
 /**
@@ -77,7 +92,12 @@ export function openRoleAwareStore(path: string, cluster: Cluster, opts: OpenOpt
     siteMap: () => reader()?.siteMap() ?? [],
     stats: () => reader()?.stats() ?? EMPTY_STATS,
     setSeed: (prompt) => writer().setSeed(prompt),
-    savePage: (page, children, attempt) => writer().savePage(page, children, attempt),
+    savePage: (page, children, attempt, memory) =>
+      writer().savePage(page, children, attempt, memory),
+    // Generations (the only memory writers) run on the primary; a replica reads what it has.
+    get memory() {
+      return (cluster.role().primary ? writer() : reader())?.memory ?? EMPTY_MEMORY;
+    },
     recordAttempt: (attempt) => writer().recordAttempt(attempt),
     purge: (keys) => writer().purge(keys),
     close: () => {

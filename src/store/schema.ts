@@ -1,8 +1,9 @@
 import type { Database } from "bun:sqlite";
+import { MEMORY_MIGRATION } from "./memory-schema.ts";
 
 // Each entry moves the schema one version up; `PRAGMA user_version` says how many have run.
 // Append only: a released migration is never edited, so old databases upgrade the same way.
-const MIGRATIONS: string[] = [
+const MIGRATIONS: (string | ((db: Database) => void))[] = [
   `CREATE TABLE mappings (
      key        TEXT PRIMARY KEY,
      prompt     TEXT NOT NULL,
@@ -57,6 +58,9 @@ const MIGRATIONS: string[] = [
   // robots.txt lists the written pages shallowest first: an index that holds the whole answer,
   // so building it never reads a page's HTML (a table scan took ~170 ms at 30,000 pages).
   `CREATE INDEX IF NOT EXISTS pages_depth_key ON pages (depth, key);`,
+  // Site memory (store/memory.ts): the bible, the link's words as the next page's title, the
+  // canon of invented facts, and a full-text index of what pages say (FTS5, bm25).
+  MEMORY_MIGRATION,
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;
@@ -77,7 +81,9 @@ export function migrate(db: Database): number {
   }
   const apply = db.transaction(() => {
     for (let v = from; v < SCHEMA_VERSION; v++) {
-      db.exec(MIGRATIONS[v] as string);
+      const step = MIGRATIONS[v] as string | ((db: Database) => void);
+      if (typeof step === "string") db.exec(step);
+      else step(db);
       db.exec(`PRAGMA user_version = ${v + 1}`);
     }
   });

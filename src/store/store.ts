@@ -13,6 +13,7 @@ import type {
   Stats,
   Usage,
 } from "../core/types.ts";
+import { type MemoryStore, memoryStore, type PageMemory } from "./memory.ts";
 import { pageBodyQueries } from "./page-body.ts";
 import { migrate, SCHEMA_VERSION, schemaVersion } from "./schema.ts";
 import { readStats } from "./stats.ts";
@@ -37,8 +38,11 @@ export interface Store {
   hasPage(key: string): boolean;
   getMapping(key: string): Mapping | null;
   setSeed(prompt: string): SeedChange;
-  /** Stores a finished page, its children and its ledger row in one transaction. */
-  savePage(page: NewPage, children: Mapping[], attempt: Attempt): void;
+  /** Stores a finished page, its children, its ledger row (and what it adds to the site's
+   * memory) in one transaction. */
+  savePage(page: NewPage, children: Mapping[], attempt: Attempt, memory?: PageMemory): void;
+  /** The site's memory: bible, canon, full-text index (store/memory.ts). */
+  readonly memory: MemoryStore;
   /** Records a failed or unfinished attempt: its money was spent all the same. */
   recordAttempt(attempt: Attempt): void;
   spentUsd(): number;
@@ -124,7 +128,7 @@ function sqliteStore(path: string, db: Database, readonly: boolean, now: () => n
   const getBody = pageBodyQueries(db);
   const hasPage = db.prepare<{ one: number }, [string]>("SELECT 1 AS one FROM pages WHERE key = ?");
   const getMapping = db.prepare<Mapping, [string]>(
-    "SELECT key, prompt, depth, parent FROM mappings WHERE key = ?",
+    "SELECT key, prompt, depth, parent, title FROM mappings WHERE key = ?",
   );
   const insertLedger = readonly
     ? null
@@ -149,38 +153,45 @@ function sqliteStore(path: string, db: Database, readonly: boolean, now: () => n
       a.durationMs,
     );
 
-  const save = db.transaction((page: NewPage, children: Mapping[], attempt: Attempt) => {
-    const at = now();
-    db.query(
-      `INSERT OR IGNORE INTO pages (key, html, etag, prompt, depth, parent, model, ${USAGE_COLUMNS},
+  const memory = memoryStore(db, now);
+  const save = db.transaction(
+    (page: NewPage, children: Mapping[], attempt: Attempt, mem?: PageMemory) => {
+      const at = now();
+      const inserted = db
+        .query(
+          `INSERT OR IGNORE INTO pages (key, html, etag, prompt, depth, parent, model, ${USAGE_COLUMNS},
          cost_usd, rounds, gen_ms, created_at, gzip, br, dcz, dcz_dict)
        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-    ).run(
-      page.key,
-      page.html,
-      etagOf(page.html),
-      page.prompt,
-      page.depth,
-      page.parent,
-      page.model,
-      ...usageParams(page.usage),
-      page.costUsd,
-      page.rounds,
-      page.genMs,
-      at,
-      page.gzip ?? null,
-      page.br ?? null,
-      page.dcz ?? null,
-      page.dczDict ?? null,
-    );
-    // An existing mapping is never overwritten: the first page to promise a link defines it.
-    const insertMapping = db.query(
-      `INSERT OR IGNORE INTO mappings (key, prompt, depth, parent, created_at)
-       VALUES (?, ?, ?, ?, ?)`,
-    );
-    for (const m of children) insertMapping.run(m.key, m.prompt, m.depth, m.parent, at);
-    recordAttempt(attempt);
-  });
+        )
+        .run(
+          page.key,
+          page.html,
+          etagOf(page.html),
+          page.prompt,
+          page.depth,
+          page.parent,
+          page.model,
+          ...usageParams(page.usage),
+          page.costUsd,
+          page.rounds,
+          page.genMs,
+          at,
+          page.gzip ?? null,
+          page.br ?? null,
+          page.dcz ?? null,
+          page.dczDict ?? null,
+        ).changes;
+      if (mem && inserted > 0) memory.save(page.key, mem);
+      // An existing mapping is never overwritten: the first page to promise a link defines it.
+      const insertMapping = db.query(
+        `INSERT OR IGNORE INTO mappings (key, prompt, depth, parent, created_at, title)
+       VALUES (?, ?, ?, ?, ?, ?)`,
+      );
+      for (const m of children)
+        insertMapping.run(m.key, m.prompt, m.depth, m.parent, at, m.title ?? null);
+      recordAttempt(attempt);
+    },
+  );
 
   return {
     path,
@@ -199,7 +210,8 @@ function sqliteStore(path: string, db: Database, readonly: boolean, now: () => n
         ).run(prompt, now());
         return current ? "updated" : "created";
       }),
-    savePage: (page, children, attempt) => write(() => save(page, children, attempt)),
+    savePage: (page, children, attempt, mem) => write(() => save(page, children, attempt, mem)),
+    memory,
     recordAttempt: (attempt) => write(() => recordAttempt(attempt)),
     spentUsd: () =>
       (db.query("SELECT total(cost_usd) AS spent FROM ledger").get() as { spent: number }).spent,
@@ -242,7 +254,12 @@ function sqliteStore(path: string, db: Database, readonly: boolean, now: () => n
         const del = db.query("DELETE FROM pages WHERE key = ? RETURNING key");
         const log = db.query("INSERT INTO purges (key, at) VALUES (?, ?)");
         return db.transaction(() =>
-          keys.filter((k) => del.get(k) !== null && log.run(k, now()) !== undefined),
+          keys.filter((k) => {
+            if (del.get(k) === null) return false;
+            log.run(k, now());
+            memory.forget(k);
+            return true;
+          }),
         )();
       }),
     purgesAfter: (id) =>

@@ -6,7 +6,7 @@ import { afterAll, afterEach, expect, test } from "bun:test";
 import { mkdtempSync, rmSync, symlinkSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { CLI, cleanEnv, type Served, startServer } from "../fixtures/process.ts";
+import { CLI, runCli, type Served, startServer } from "../fixtures/process.ts";
 
 const dir = mkdtempSync(join(tmpdir(), "rabbithole-writer-"));
 const db = join(dir, "site.db");
@@ -19,20 +19,7 @@ afterEach(async () => {
 });
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-async function run(args: string[], env: Record<string, string> = {}) {
-  const proc = Bun.spawn([...CLI, ...args], {
-    cwd: dir,
-    env: { ...cleanEnv, ...env },
-    stdout: "pipe",
-    stderr: "pipe",
-  });
-  const [stdout, stderr, code] = await Promise.all([
-    new Response(proc.stdout).text(),
-    new Response(proc.stderr).text(),
-    proc.exited,
-  ]);
-  return { code, stdout, stderr };
-}
+const run = (args: string[], env: Record<string, string> = {}) => runCli(args, dir, env);
 
 test("a second serve on the same file exits 2; stats works beside the first; then it may start", async () => {
   const first = await startServer(CLI, ["--offline", "--seed", "Moths", "--db", db], {}, dir);

@@ -35,6 +35,7 @@ describe("defaults", () => {
       webTools: true,
       notFoundHtml: null,
       loadingPage: false,
+      memory: true,
       offline: true,
       apiKey: null,
       baseURL: null,

@@ -1,4 +1,4 @@
-// Faults under the real LiteFS (see test/litefs.test.ts for the cluster): the primary's
+// Faults under the real LiteFS (see test/deploy/litefs.test.ts for the cluster): the primary's
 // rabbithole killed mid-generation, the primary's LiteFS killed, a SIGTERM through LiteFS. The
 // replica keeps serving what it has, nothing half-written is cached, and the database stays whole.
 

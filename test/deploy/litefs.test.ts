@@ -1,7 +1,7 @@
 // rabbithole under the real LiteFS: two `litefs mount` processes on loopback, configured from the
 // shipped etc/litefs.yml, running the compiled binary the way the Fly image does. Requests go
 // through the LiteFS proxy ports, as Fly's would (one test talks to the apps, the proxy-free
-// setup). The tests share one cluster and run in order; faults: test/litefs-faults.test.ts.
+// setup). The tests share one cluster and run in order; faults: test/deploy/litefs-faults.test.ts.
 
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { readFileSync } from "node:fs";

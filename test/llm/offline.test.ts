@@ -2,7 +2,8 @@ import { describe, expect, test } from "bun:test";
 import { parseOutput } from "../../src/contract/parse.ts";
 import { buildUserPrompt, SYSTEM_PROMPT } from "../../src/contract/prompt.ts";
 import { ZERO_USAGE } from "../../src/core/types.ts";
-import { createOfflineClient, OFFLINE_BANNER } from "../../src/llm/offline.ts";
+import { createOfflineClient } from "../../src/llm/offline.ts";
+import { OFFLINE_BANNER } from "../../src/llm/offline-page.ts";
 
 const SEED = "Moonwatch: a field guide to the moons of Jupiter for curious kids, warm and playful.";
 
@@ -108,7 +109,7 @@ describe("offline client", () => {
   test("escapes the brief into the page", async () => {
     const { parsed } = await page("/", 'Evil <script>alert("x")</script> & co.');
     expect(parsed.html).not.toContain("<script>");
-    expect(parsed.html).toContain("&#60;script&#62;");
+    expect(parsed.html).toContain("&lt;script&gt;");
   });
 
   test("accepts a bare prompt that buildUserPrompt did not write", async () => {

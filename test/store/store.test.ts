@@ -67,7 +67,13 @@ describe("store", () => {
     expect(store.setSeed("space")).toBe("created");
     expect(store.setSeed("space")).toBe("unchanged");
     expect(store.setSeed("oceans")).toBe("updated");
-    expect(store.getMapping("/")).toEqual({ key: "/", prompt: "oceans", depth: 1, parent: null });
+    expect(store.getMapping("/")).toEqual({
+      key: "/",
+      prompt: "oceans",
+      depth: 1,
+      parent: null,
+      title: null,
+    });
   });
 
   test("savePage stores page, children and ledger row together; never overwrites mappings", () => {
@@ -87,7 +93,13 @@ describe("store", () => {
     );
     expect(store.getPage("/")?.html).toBe("<!DOCTYPE html><html>/</html>");
     expect(store.getPage("/")?.etag).toMatch(/^".+"$/);
-    expect(store.getMapping("/b")).toEqual({ key: "/b", prompt: "B", depth: 2, parent: "/" });
+    expect(store.getMapping("/b")).toEqual({
+      key: "/b",
+      prompt: "B",
+      depth: 2,
+      parent: "/",
+      title: null,
+    });
     const stats = store.stats();
     expect(stats.pages).toBe(2);
     expect(stats.mappings).toBe(2);
@@ -177,13 +189,43 @@ describe("the hot read", () => {
   });
 });
 
+// Schema 5 (site memory) undone, to roll a file back to an older release's.
+const UNDO_MEMORY = `DROP TABLE bible; DROP TABLE canon; DROP TABLE canon_search; DROP TABLE page_text;
+  ALTER TABLE pages DROP COLUMN title; ALTER TABLE mappings DROP COLUMN title;`;
+
+describe("site memory (schema 5)", () => {
+  test("an older database's pages get their titles and enter the full-text index", () => {
+    const path = tempDb();
+    openStore(path).close();
+    const db = new Database(path);
+    db.exec(`${UNDO_MEMORY} PRAGMA user_version = 4`);
+    db.exec(`INSERT INTO pages (key, html, etag, prompt, depth, parent, model, input_tokens,
+               output_tokens, cache_write_tokens, cache_read_tokens, web_searches, cost_usd,
+               rounds, gen_ms, created_at)
+             VALUES ('/old', '<html><head><title>Moths &amp; lamps</title><style>p{}</style></head>
+               <body><p>The <b>luna</b> moth flies at night.</p></body></html>', '"e"', 'p', 1,
+               NULL, 'm', 0, 0, 0, 0, 0, 0, 1, 0, 0)`);
+    db.close();
+    const store = openStore(path);
+    expect(store.memory.pageTitle("/old")).toBe("Moths & lamps");
+    expect(store.memory.passages(["luna"], "/x", 5)).toEqual([
+      { key: "/old", title: "Moths & lamps", text: "The luna moth flies at night." },
+    ]);
+    // A purged page leaves the index with it.
+    store.purge(["/old"]);
+    expect(store.memory.passages(["luna"], "/x", 5)).toEqual([]);
+    store.close();
+  });
+});
+
 describe("dcz copies (schema 3)", () => {
   test("a version-2 database upgrades in place; its pages keep working without a dcz copy", () => {
     const path = tempDb();
     openStore(path).close();
     // Roll the file back to what the previous release wrote, with a page in it.
     const db = new Database(path);
-    db.exec(`DROP INDEX IF EXISTS pages_depth_key;
+    db.exec(`${UNDO_MEMORY}
+             DROP INDEX IF EXISTS pages_depth_key;
              ALTER TABLE pages DROP COLUMN dcz; ALTER TABLE pages DROP COLUMN dcz_dict;
              PRAGMA user_version = 2`);
     db.exec(`INSERT INTO pages (key, html, etag, prompt, depth, parent, model, input_tokens,

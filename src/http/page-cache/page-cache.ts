@@ -41,7 +41,7 @@ export interface PageCacheOptions {
   maxBytes: number;
   /** Headers every generated page carries (content type, caching, CSP). */
   headers: Record<string, string>;
-  /** The homepage's instead: it is also the site's compression dictionary (dictionary.ts). */
+  /** The homepage's instead: it is also the site's compression dictionary (encoding/negotiate.ts). */
   homeHeaders?: Record<string, string>;
   /** Paces full collections by what misses allocate; null: leave it all to the GC. */
   pacer?: GcPacer | null;
@@ -98,7 +98,7 @@ export function createPageCache(opts: PageCacheOptions) {
   return {
     /**
      * The variant to send a client whose best accepted encoding is `best`, or the page's dcz
-     * copy when the client holds `dict` (dictionary.ts) and the copy was made against it.
+     * copy when the client holds `dict` (encoding/negotiate.ts) and the copy was made against it.
      * Null: no page.
      */
     get(key: string, best: Encoding = "identity", dict: string | null = null): Variant | null {

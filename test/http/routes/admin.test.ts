@@ -268,6 +268,17 @@ describe("the dashboard", () => {
     await live.text();
   });
 
+  test("shows the site bible, escaped, and says when there is none", async () => {
+    const { call, session, s } = setup();
+    const { cookie } = await session();
+    const read = () => call("/__admin", { headers: { cookie } }).then((r) => r.text());
+    expect(await read()).toContain('Site bible</h2><p class="hint">None yet');
+    s.store.memory.setBible("Name: <Moths>\nNavigation: Home /", "operator", []);
+    expect(await read()).toContain(
+      '<pre class="bible">Name: &lt;Moths&gt;\nNavigation: Home /</pre>',
+    );
+  });
+
   test("no cap says so; a flash shows escaped; an unknown flash shows nothing", async () => {
     const { call, session } = setup();
     const { cookie } = await session();

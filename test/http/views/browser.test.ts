@@ -3,7 +3,8 @@
 
 import { afterAll, afterEach, beforeAll, describe, expect, test } from "bun:test";
 import type { Browser } from "playwright-core";
-import { createOfflineClient, OFFLINE_BANNER } from "../../../src/llm/offline.ts";
+import { createOfflineClient } from "../../../src/llm/offline.ts";
+import { OFFLINE_BANNER } from "../../../src/llm/offline-page.ts";
 import { hasChromium, launchBrowser, SHOTS, warnIfNoChromium } from "../../fixtures/browser.ts";
 import { htmlDoc, pageReply } from "../../fixtures/fake-anthropic.ts";
 import { keyOf, listen, type Site, startSite } from "../../fixtures/site.ts";

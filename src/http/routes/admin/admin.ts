@@ -192,5 +192,6 @@ function renderDashboard(deps: AdminDeps, req: Request, csrf: string): string {
   const failed = new Set(
     snap.siteMap.filter((n) => !n.generated && deps.generator.lastFailure(n.key)).map((n) => n.key),
   );
-  return dashboard({ ...snap, states: { live, failed }, flash: flashFrom(req.url), csrf });
+  const bible = deps.store.memory.bible();
+  return dashboard({ ...snap, bible, states: { live, failed }, flash: flashFrom(req.url), csrf });
 }

@@ -5,6 +5,7 @@ import { bytes, count, plural, seconds, usd } from "../../../core/format.ts";
 import type { Role } from "../../../core/role.ts";
 import type { PageSummary, SiteNode, Stats } from "../../../core/types.ts";
 import type { Flight } from "../../../generate/generator.ts";
+import type { Bible } from "../../../store/memory.ts";
 import { type Html, html } from "../html.ts";
 import { hole } from "../layout.ts";
 import { adminPage } from "./page.ts";
@@ -23,6 +24,8 @@ export interface DashboardData {
   now: number;
   csrf: string;
   flash: { tone: "ok" | "bad"; html: Html } | null;
+  /** Site memory's bible, or null when the site has none (yet, or --memory off). */
+  bible: Bible | null;
 }
 
 export function dashboard(d: DashboardData): string {
@@ -46,8 +49,17 @@ ${renderDepths(d.siteMap)}
 <p></p>
 ${renderSiteMap(d.siteMap, d.states)}
 </section>
-${pagesTable(d.pages, d.csrf)}`,
+${pagesTable(d.pages, d.csrf)}
+${bibleSection(d.bible)}`,
   ).text;
+}
+
+/** The site bible as the model last wrote it (or the operator set it: rabbithole bible --set). */
+function bibleSection(bible: Bible | null): Html {
+  const body = bible
+    ? html`<p class="hint">Sent with every page written (cached). Written by ${bible.source}; replace it with <code>rabbithole bible --set FILE</code>.</p><pre class="bible">${bible.text}</pre>`
+    : html`<p class="hint">None yet: it is written with the homepage, or with the next page of an older site.</p>`;
+  return html`<section id="bible" aria-labelledby="bible-title"><h2 id="bible-title">Site bible</h2>${body}</section>`;
 }
 
 function header(d: DashboardData): Html {

@@ -36,6 +36,7 @@ svg.bar{display:block;width:100%;height:10px;margin:8px 0 4px;border-radius:999p
 section{margin-top:30px}
 h2{margin:0 0 4px;font-size:1.25rem}
 .hint{margin:0 0 12px;color:var(--muted);font-size:.85rem}
+.bible{white-space:pre-wrap;overflow-wrap:anywhere;max-height:32rem;overflow:auto;padding:12px;border:1px solid var(--line);border-radius:8px;font-size:.85rem}
 .scroll{overflow-x:auto;border:1px solid var(--line);border-radius:12px;background:var(--card)}
 table{width:100%;border-collapse:collapse;font-size:.85rem}
 th,td{padding:6px 10px;border-bottom:1px solid var(--line);text-align:left;white-space:nowrap;
