@@ -140,8 +140,8 @@ describe("generator", () => {
     if (isRefusal(flight)) throw new Error("refused");
     expect(g.linkingTo("a.html")).toEqual([]);
     stream('<!DOCTYPE html><html><body><a href="/a.html">A</a>');
-    expect(g.linkingTo("a.html")).toEqual([flight]);
-    expect(g.list()).toEqual([flight]);
+    expect(g.linkingTo("a.html").map((f) => f.key)).toEqual([flight.key]);
+    expect(g.list().map((f) => f.key)).toEqual(["/"]);
     answer({});
     await flight.done;
     expect(g.list()).toEqual([]);
