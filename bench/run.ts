@@ -7,6 +7,7 @@ import { join } from "node:path";
 import { cleanup, PINNED, ROOT } from "./children.ts";
 import { benchCompression } from "./compression.ts";
 import { benchCrowd } from "./crowd.ts";
+import { benchLibraries } from "./libraries.ts";
 import { benchLitefsProxy } from "./litefs-proxy.ts";
 import { benchLive } from "./live.ts";
 import { benchMemory } from "./memory.ts";
@@ -29,6 +30,7 @@ const SECTIONS: { id: string; title: string; run: () => Promise<Section> }[] = [
   { id: "scale", title: "Scale: 100,000 pages against 100", run: benchScale },
   { id: "models", title: "Models: the old default against the new (issue 11)", run: benchModels },
   { id: "robots", title: "robots.txt on a growing site (issue 12)", run: benchRobots },
+  { id: "libraries", title: "Hot-path libraries against our own (issue 13)", run: benchLibraries },
   {
     id: "site-memory",
     title: "Site memory: --memory on against off (issue 14)",

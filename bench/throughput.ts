@@ -55,6 +55,21 @@ const PINNED_NOTES = [
     "write one write(2) to /dev/null per event-loop turn (~0.1 µs a request): none shows.",
 ];
 
+/** Where the difference to the bare server goes: measured by hand, 2026-12-01 (issue 13). */
+const HIT_NOTE =
+  "Where a hit's time goes (issue 13, 2026-12-01: `bun --cpu-prof` of a pinned server under " +
+  "wrk, a probe server timing each first read, server CPU per request from /proc): rabbithole " +
+  "~3.4-3.5 µs user, bare ~2.3-2.6 µs, both ~6 µs in the kernel. Of the ~1 µs more, Bun's own " +
+  "work that any correct answer needs and the bare server skips: reading `req.url` (~0.2 µs, " +
+  "the URL string is built on first read), `req.headers` (~0.27 µs, every request header " +
+  "copied on first read; Accept-Encoding and If-None-Match must be read), and the Response " +
+  "copying its 6 prebuilt headers (~0.2 µs); the access line ~0.35 µs (building it ~0.2, its " +
+  "share of the batched write ~0.1); the rest of app.fetch ~0.15 µs. Against that the bare " +
+  "server spends ~0.4 µs more copying its 18.5 KB Uint8Array into each Response where ours " +
+  "shares a Blob. Tried and dropped, no gain: a cached Response's clone() (−20 ns), headers as " +
+  "a plain object or an array (2.5-4× slower), a Blob typed with the content type (slower), " +
+  "flat request ids (JSC builds every concatenation as a rope).";
+
 export async function benchThroughput(): Promise<Section> {
   const skipped = skippedForWrk(TITLE);
   if (skipped) return skipped;
@@ -120,6 +135,7 @@ export async function benchThroughput(): Promise<Section> {
       ],
       notes: [
         ...(PINNED ? PINNED_NOTES : []),
+        HIT_NOTE,
         "Unpinned, p99 is mostly scheduling: wrk's two threads and the server share two cores, and " +
           "once the server keeps up with wrk, its tail is the wait for a core after waking. " +
           "Measured once (2026-11-30, 5 s runs): the bare server made 3 µs slower per request " +

@@ -26,6 +26,7 @@ export const LAYERS: readonly (readonly [prefix: string, rank: number])[] = [
   ["http/guards/", 8],
   ["http/routes/", 9],
   ["app/", 10],
+  ["export/", 10],
   ["cli/", 11],
   ["cli.ts", 12],
 ];

@@ -96,7 +96,8 @@ export function buildApp(deps: AppDeps) {
     },
   });
   pages.watch();
-  // Purges from this process (the admin view) leave memory at once; others within a poll.
+  // Purges and rollbacks from this process (the admin view) leave memory at once; others
+  // within a poll.
   const store: Store = {
     ...deps.store,
     purge(keys) {
@@ -104,6 +105,11 @@ export function buildApp(deps: AppDeps) {
       for (const key of purged) pages.evict(key);
       for (const key of keys) generator.forgetFailure(key);
       return purged;
+    },
+    restoreVersion(key, id, etag, copies) {
+      const restored = deps.store.restoreVersion(key, id, etag, copies);
+      pages.evict(key);
+      return restored;
     },
   };
   const ctx: RouteContext = {

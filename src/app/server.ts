@@ -5,7 +5,7 @@ import type { LlmClient, Logger } from "../core/types.ts";
 import { errorResponse } from "../http/respond/errors.ts";
 import { retirementWarning } from "../llm/models.ts";
 import { createOfflineClient } from "../llm/offline.ts";
-import { explicitPrice, type Price, priceFor } from "../llm/prices.ts";
+import { explicitPrice, flatPrice, type Price, priceFor } from "../llm/prices.ts";
 import { type Cluster, litefsCluster } from "../store/litefs.ts";
 import { openRoleAwareStore } from "../store/role-aware.ts";
 import type { Store } from "../store/store.ts";
@@ -70,6 +70,7 @@ async function serveLocked(
         : null;
     const url = `http://${config.host === "0.0.0.0" ? "localhost" : config.host}:${server.port}/`;
     logger.info(`rabbithole listening on ${url}`, {
+      provider: llm.provider,
       model: llm.model,
       db: config.dbPath,
       mode: config.loadingPage ? "loading-page" : "live",
@@ -140,20 +141,33 @@ function isNewFile(dbPath: string): boolean {
 // Loaded only when used: the SDK is most of what an --offline start would otherwise parse.
 async function createLlm(config: Config): Promise<LlmClient> {
   if (config.offline) return createOfflineClient();
-  const { createAnthropicClient } = await import("../llm/anthropic.ts");
-  return createAnthropicClient({
-    apiKey: config.apiKey ?? "",
+  const common = {
+    apiKey: config.apiKey,
     baseURL: config.baseURL,
     model: config.model,
+    stallMs: config.stallTimeoutSec * 1000,
+    contextTokens: config.contextTokens,
+  };
+  if (config.provider === "openai") {
+    const { createOpenAIClient } = await import("../llm/openai.ts");
+    return createOpenAIClient(common);
+  }
+  const { createAnthropicClient } = await import("../llm/anthropic.ts");
+  // A local server takes any key or none; the SDK wants one to send.
+  return createAnthropicClient({
+    ...common,
+    apiKey: config.apiKey ?? "none",
     effort: config.effort,
     webTools: config.webTools,
-    stallMs: config.stallTimeoutSec * 1000,
   });
 }
 
 function resolvePrice(config: Config, llm: LlmClient, logger: Logger): Price | null {
   if (llm.free) return null;
-  if (config.prices) return explicitPrice(config.prices.input, config.prices.output);
+  if (config.prices) {
+    const given = llm.provider === "openai" ? flatPrice : explicitPrice;
+    return given(config.prices.input, config.prices.output);
+  }
   const price = priceFor(llm.model);
   if (price) return price;
   if (config.maxCostUsd !== null) {
@@ -162,7 +176,10 @@ function resolvePrice(config: Config, llm: LlmClient, logger: Logger): Price | n
         "give them with --price-input and --price-output (USD per million tokens)",
     );
   }
-  logger.warn(`no prices known for model "${llm.model}": spend is recorded as 0`);
+  logger.warn(
+    `no prices known for model "${llm.model}": spend is recorded as 0 (give --price-input ` +
+      "and --price-output to count it)",
+  );
   return null;
 }
 

@@ -48,10 +48,8 @@ export function purgePages(
     throw new UsageError("purge needs at least one URL, like: rabbithole purge /planets/mars.html");
   }
   const keys = [...new Set(urls.map(keyOf))];
-  refuseReplica(dbPath);
-  if (dbPath !== ":memory:" && !existsSync(dbPath)) {
-    throw new UsageError(`database "${dbPath}" does not exist`);
-  }
+  refuseReplica(dbPath, "purge");
+  requireDatabase(dbPath);
   const result = withStore(dbPath, false, (store): PurgeResult => {
     const purged = store.purge(keys);
     return { purged, notCached: keys.filter((k) => !purged.includes(k)) };
@@ -88,15 +86,22 @@ export function keyOf(url: string): string {
 }
 
 // A write on a LiteFS replica fails with a bare "disk I/O error"; say what to do instead.
-function refuseReplica(dbPath: string): void {
+export function refuseReplica(dbPath: string, command: string): void {
   const role = litefsCluster(dbPath).role();
   if (role.primary) return;
   throw new UsageError(
-    `"${dbPath}" is a LiteFS replica (the primary is ${role.host || "not connected yet"}): run purge on the primary`,
+    `"${dbPath}" is a LiteFS replica (the primary is ${role.host || "not connected yet"}): run ${command} on the primary`,
   );
 }
 
-function withStore<T>(dbPath: string, readonly: boolean, fn: (store: Store) => T): T {
+/** A command that writes must not create the database it was told to change. */
+export function requireDatabase(dbPath: string): void {
+  if (dbPath !== ":memory:" && !existsSync(dbPath)) {
+    throw new UsageError(`database "${dbPath}" does not exist`);
+  }
+}
+
+export function withStore<T>(dbPath: string, readonly: boolean, fn: (store: Store) => T): T {
   const store = openStore(dbPath, { readonly });
   try {
     return fn(store);
@@ -111,21 +116,31 @@ function pagesTable(pages: PageSummary[]): string {
     String(p.depth),
     bytes(p.bytes),
     usd(p.costUsd, true),
-    new Date(p.createdAt).toISOString().slice(0, 19).replace("T", " "),
+    utcTime(p.createdAt),
   ]);
   const header = ["KEY", "DEPTH", "BYTES", "COST", "CREATED (UTC)"];
-  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]?.length ?? 0)));
   // Numbers read best right-aligned; the key and date stay left.
   const right = [false, true, true, true, false];
+  const total = pages.reduce((sum, p) => sum + p.costUsd, 0);
+  const bytesTotal = pages.reduce((sum, p) => sum + p.bytes, 0);
+  const footer = `${plural(pages.length, "page")}, ${bytes(bytesTotal)}, ${usd(total, true)}`;
+  return [textTable(header, rows, right), "", footer].join("\n");
+}
+
+/** Columns padded to their widest cell; `right[i]` right-aligns column i. */
+export function textTable(header: string[], rows: string[][], right: boolean[]): string {
+  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]?.length ?? 0)));
   const line = (cells: string[]) =>
     cells
       .map((c, i) => (right[i] ? c.padStart(widths[i] ?? 0) : c.padEnd(widths[i] ?? 0)))
       .join("  ")
       .trimEnd();
-  const total = pages.reduce((sum, p) => sum + p.costUsd, 0);
-  const bytesTotal = pages.reduce((sum, p) => sum + p.bytes, 0);
-  const footer = `${plural(pages.length, "page")}, ${bytes(bytesTotal)}, ${usd(total, true)}`;
-  return [line(header), ...rows.map(line), "", footer].join("\n");
+  return [header, ...rows].map(line).join("\n");
+}
+
+/** A UTC time to the second, as the tables print it. */
+export function utcTime(ms: number): string {
+  return new Date(ms).toISOString().slice(0, 19).replace("T", " ");
 }
 
 function statsText(s: Stats, maxCostUsd: number | null, left: number | null): string {
@@ -145,6 +160,10 @@ function statsText(s: Stats, maxCostUsd: number | null, left: number | null): st
   ];
   if (maxCostUsd !== null && left !== null) {
     rows.push(["budget", `${usd(left, true)} left of ${usd(maxCostUsd, true)}`]);
+  }
+  for (const m of s.byModel) {
+    const attempts = `${n(m.attempts)} attempt${m.attempts === 1 ? "" : "s"}`;
+    rows.push(["model", `${m.provider} ${m.model}: ${attempts}, ${usd(m.spentUsd, true)}`]);
   }
   return rows.map(([k, v]) => `${k.padEnd(10)}${v}`).join("\n");
 }

@@ -4,18 +4,16 @@
 
 import { stripVTControlCharacters } from "node:util";
 import { type ArgsDef, type CommandDef, defineCommand, renderUsage, runCommand } from "citty";
-import pkg from "../../package.json" with { type: "json" };
 import { resolveDbConfig, resolveMaxCost, resolveServeConfig } from "../config/config.ts";
 import { UsageError } from "../core/errors.ts";
 import type { Logger } from "../core/types.ts";
+import { VERSION } from "../core/version.ts";
 import { createLogger } from "../ops/log.ts";
 import { dbArgs, ENV_HELP, jsonArg, maxCostArg, serveArgs } from "./args.ts";
 import { checkArgv } from "./argv.ts";
 import { listPages, migrateDatabase, purgePages, showStats } from "./db-commands.ts";
-
-// Set by the release build (`bun build --define RABBITHOLE_VERSION='"1.2.3"'`).
-declare const RABBITHOLE_VERSION: string | undefined;
-export const VERSION = typeof RABBITHOLE_VERSION === "string" ? RABBITHOLE_VERSION : pkg.version;
+import { exportCommand } from "./export-command.ts";
+import { rollbackCommand, versionsCommand } from "./versions-command.ts";
 
 const serve = defineCommand({
   meta: { name: "serve", description: "Run the server (the default command)" },
@@ -92,10 +90,17 @@ const bible = defineCommand({
 
 // Erased to the base type: citty types run() by each command's own args, which makes the
 // commands mutually unassignable, and they are only looked up and run from here.
-const COMMANDS = { serve, pages, stats, purge, migrate, bible } as unknown as Record<
-  string,
-  CommandDef
->;
+const COMMANDS = {
+  serve,
+  pages,
+  stats,
+  purge,
+  migrate,
+  bible,
+  export: exportCommand,
+  versions: versionsCommand,
+  rollback: rollbackCommand,
+} as unknown as Record<string, CommandDef>;
 
 // Only for help: serve is the default command, so its options are the top-level ones.
 const root: CommandDef = {

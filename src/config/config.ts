@@ -9,7 +9,6 @@ import type { BotPolicy } from "./bot-policy.ts";
 import { DB_OPTIONS, MAX_COST_OPTION, OPS_OPTIONS, type Option, SERVE_OPTIONS } from "./options.ts";
 import {
   adminTokenOf,
-  baseUrlOf,
   dbPathOf,
   MAX_NOT_FOUND_BYTES,
   MAX_SEED_BYTES,
@@ -17,6 +16,7 @@ import {
   readText,
   seedOf,
 } from "./parse.ts";
+import { type ProviderConfig, resolveProviderConfig } from "./provider.ts";
 import {
   type Env,
   type Flags,
@@ -28,7 +28,7 @@ import {
   resolveBool,
 } from "./values.ts";
 
-export interface Config {
+export interface Config extends ProviderConfig {
   /** The homepage prompt from --seed / --seed-file / env; null when none was given. */
   seed: string | null;
   port: number;
@@ -42,15 +42,12 @@ export interface Config {
   depthLimit: number;
   /** Hard cap on total spend in USD; null = no cap. */
   maxCostUsd: number | null;
-  webTools: boolean;
   /** Contents of the --four-oh-four file, read at start-up; null = built-in page. */
   notFoundHtml: string | null;
   loadingPage: boolean;
   /** --memory: site bible, shared shell and context (on), or every page from its brief alone. */
   memory: boolean;
   offline: boolean;
-  apiKey: string | null;
-  baseURL: string | null;
   /** On SIGINT/SIGTERM, how long generations under way may take to finish. */
   gracePeriodSec: number;
   /** Longest silence inside an upstream stream before the attempt counts as failed. */
@@ -110,13 +107,11 @@ export function resolveServeConfig(flags: Flags, env: Env): Config {
     maxTokens: get(S.maxTokens),
     depthLimit: get(S.depthLimit),
     maxCostUsd: resolveMaxCost(flags, env),
-    webTools: get(S.webTools),
     notFoundHtml: notFound ? readText(notFound, MAX_NOT_FOUND_BYTES, "a 404 page") : null,
     loadingPage: get(S.loadingPage),
     memory: get(S.memory),
     offline,
-    apiKey: fromEnv(env, "ANTHROPIC_API_KEY")?.value.trim() || null,
-    baseURL: baseUrlOf(fromEnv(env, "ANTHROPIC_BASE_URL")),
+    ...resolveProviderConfig(flags, env, offline),
     gracePeriodSec: get(S.gracePeriodSec),
     stallTimeoutSec: get(S.stallTimeoutSec),
     prices: resolvePrices(flags, env),
@@ -129,12 +124,6 @@ export function resolveServeConfig(flags: Flags, env: Env): Config {
     throw new UsageError(
       `--metrics-port ${metricsPort} is the site's port too (--port/PORT): give the metrics a ` +
         `port of their own, like ${metricsPort === 65535 ? metricsPort - 1 : metricsPort + 1}`,
-    );
-  }
-  if (!offline && config.apiKey === null) {
-    throw new UsageError(
-      "no Anthropic API key: set ANTHROPIC_API_KEY (export ANTHROPIC_API_KEY=sk-ant-...), " +
-        "or pass --offline to serve placeholder pages without one",
     );
   }
   return config;

@@ -3,9 +3,9 @@
 // cli/args.ts turns them into citty's argument definitions, and --help shows each one's env
 // name and default from here, so a default is written in one place only.
 
-import { DEFAULT_STALL_MS } from "../llm/limits.ts";
 import { EFFORTS, type Effort } from "../llm/models.ts";
 import { DEFAULT_MODEL } from "../llm/prices.ts";
+import { DEFAULT_STALL_MS } from "../llm/stream-guard.ts";
 import type { LogFormat } from "../ops/log.ts";
 import { BOT_POLICIES, type BotPolicy } from "./bot-policy.ts";
 import {
@@ -110,7 +110,31 @@ export const SERVE_OPTIONS = {
     hint: "id",
     default: DEFAULT_MODEL,
     parse: modelOf,
-    help: "Anthropic model id",
+    help: "Model id",
+  }),
+  // Resolved together in provider.ts: the key, the base URL's env twin and the web tools'
+  // default depend on the provider.
+  provider: option<string>({
+    flag: "provider",
+    env: "RABBITHOLE_PROVIDER",
+    hint: "anthropic|openai",
+    default: "anthropic",
+    help: "API the model is served by: Messages or Chat Completions",
+  }),
+  baseUrl: option<string | null>({
+    flag: "base-url",
+    hint: "url",
+    default: null,
+    shown: null,
+    help: "A compatible server instead of the provider's own API (env ANTHROPIC_BASE_URL or OPENAI_BASE_URL)",
+  }),
+  contextTokens: option<number | null>({
+    flag: "context-tokens",
+    env: "RABBITHOLE_CONTEXT_TOKENS",
+    hint: "n",
+    default: null,
+    shown: null,
+    help: "Bound on prompt plus output per call, for small local models",
   }),
   effort: option<Effort | null>({
     flag: "effort",
@@ -145,7 +169,7 @@ export const SERVE_OPTIONS = {
     env: "RABBITHOLE_WEB_TOOLS",
     boolean: true,
     default: true,
-    shown: "on",
+    shown: "on against Anthropic's API only",
     help: "Let Claude use web_search and web_fetch",
     negative: "Turn the web tools off (env RABBITHOLE_WEB_TOOLS=0)",
   }),
@@ -314,8 +338,10 @@ export const OPS_OPTIONS = {
 
 /** The options only the environment sets (secrets, and what the platform tells us). */
 export const ENV_ONLY = {
-  ANTHROPIC_API_KEY: "API key, required unless --offline",
+  ANTHROPIC_API_KEY: "API key, required unless --offline or a --base-url",
   ANTHROPIC_BASE_URL: "API base URL, without /v1 (default https://api.anthropic.com)",
+  OPENAI_API_KEY: "API key for --provider openai, optional with a --base-url",
+  OPENAI_BASE_URL: "Chat Completions base URL, with /v1 (default https://api.openai.com/v1)",
   RABBITHOLE_ADMIN_TOKEN: "Turns on /__admin for holders of this token (16+ characters)",
   CONSOLA_LEVEL: "Log level: error, warn, info, debug (default info)",
 } as const;

@@ -98,15 +98,6 @@ export function effortOf(raw: Raw): Effort {
   return effort;
 }
 
-export function baseUrlOf(raw: Raw | undefined): string | null {
-  if (!raw) return null;
-  const url = URL.parse(raw.value);
-  if (!url || (url.protocol !== "http:" && url.protocol !== "https:")) {
-    throw new UsageError(`${raw.where} is not an http(s) URL`);
-  }
-  return raw.value;
-}
-
 /**
  * Self-contained pages need nothing from the network: inline styles and scripts, data: images.
  * `--csp strict` gives them this; any other value is sent as it is.

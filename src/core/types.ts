@@ -81,6 +81,8 @@ export type AttemptOutcome = "ok" | "error" | "incomplete" | "refusal";
 /** One generation attempt as the ledger records it (failed ones too: the money is spent). */
 export interface Attempt {
   key: string;
+  /** The client's provider; absent (fixtures) is recorded as "anthropic", the column default. */
+  provider?: string;
   model: string;
   usage: Usage;
   costUsd: number;
@@ -121,6 +123,18 @@ export interface Stats {
   attempts: number;
   failedAttempts: number;
   usage: Usage;
+  spentUsd: number;
+  /** The ledger split by who served it, dearest first. */
+  byModel: ModelSpend[];
+}
+
+/** One provider and model's share of the ledger. */
+export interface ModelSpend {
+  provider: string;
+  model: string;
+  attempts: number;
+  inputTokens: number;
+  outputTokens: number;
   spentUsd: number;
 }
 
@@ -171,11 +185,18 @@ export interface GenerateResult {
 
 /** Anything that can write a page: the Anthropic client, the offline generator, test doubles. */
 export interface LlmClient {
+  /** Who serves the model ("anthropic", "openai", "offline"): the ledger records it. */
+  readonly provider: string;
   readonly model: string;
   /** True when calls cost nothing (offline), so no price table is needed. */
   readonly free: boolean;
   /** Whether calls may use the server tools (their results add input tokens; searches cost). */
   readonly webTools?: boolean;
+  /**
+   * --context-tokens: the bound on each call's prompt plus output; null or absent: none. Site
+   * context sized with llm/context.ts's contextRoom fits within it.
+   */
+  readonly contextTokens?: number | null;
   /** The first call's request size in bytes, as beforeRound will be told it. */
   measure?(req: Pick<GenerateRequest, "system" | "bible" | "prompt" | "maxTokens">): number;
   generate(req: GenerateRequest): Promise<GenerateResult>;

@@ -86,7 +86,11 @@ export function createGenerator(opts: GeneratorOptions) {
   });
   let blockedUntil = 0;
 
-  const plan = createPlanner(store, { ...opts, memory: opts.memory ?? false });
+  const plan = createPlanner(store, {
+    ...opts,
+    memory: opts.memory ?? false,
+    windowTokens: llm.contextTokens ?? null,
+  });
   /** The most the first call for `m` can cost: what a new page must be able to reserve. */
   function firstCallCeiling(m: Mapping, price: Price, p: PagePlan = plan(m)): number {
     const bytes = llm.measure?.(p.request) ?? roughSize(m);
@@ -112,8 +116,12 @@ export function createGenerator(opts: GeneratorOptions) {
     if (!capped) budget.record(event.costUsd);
     if (event.error?.kind === "auth") {
       blockedUntil = clock.now() + (opts.authCooldownMs ?? 60_000);
+      const [api, key] =
+        llm.provider === "openai"
+          ? ["OpenAI-compatible", "OPENAI_API_KEY"]
+          : ["Anthropic", "ANTHROPIC_API_KEY"];
       logger.error(
-        "the Anthropic API rejected the API key: check ANTHROPIC_API_KEY; new pages are " +
+        `the ${api} API rejected the API key: check ${key}; new pages are ` +
           "refused with 503 for a minute at a time until it is fixed",
         { key: m.key, error: event.error.message },
       );

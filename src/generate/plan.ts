@@ -17,6 +17,7 @@ import {
 } from "../contract/shell.ts";
 import { clipTokens, plainText, titleOf } from "../core/text.ts";
 import type { GenerateRequest, Mapping, ParsedOutput } from "../core/types.ts";
+import { contextRoom, promptTokens } from "../llm/context.ts";
 import type { PageMemory } from "../store/memory.ts";
 import type { Store } from "../store/store.ts";
 import { buildContext, DEFAULT_CONTEXT_TOKENS } from "./context.ts";
@@ -45,6 +46,8 @@ export interface PlanOptions {
   maxTokens: number;
   /** The bound on a page's context in tokens (DEFAULT_CONTEXT_TOKENS unless told). */
   contextTokens?: number;
+  /** --context-tokens, the model's whole window: the context shrinks to what it leaves. */
+  windowTokens?: number | null;
 }
 
 /** Plans pages for one server: the shell is worked out once per homepage version. */
@@ -77,20 +80,34 @@ export function createPlanner(store: Store, o: PlanOptions) {
     const site = m.key === "/" ? { shell: null, home: "" } : shell();
     const layout = site.shell ? "content" : "document";
     const title = m.title?.trim() || titleFromKey(m.key);
-    let context =
-      m.key === "/" && m.parent === null && !store.hasPage("/")
-        ? ""
-        : buildContext(store, m, o.contextTokens ?? DEFAULT_CONTEXT_TOKENS);
-    // An older site has no bible: the homepage it has is what the model draws one from.
-    if (!bible && site.home) context = `${homeSummary(site.home)}\n\n${context}`.trim();
-    const prompt = buildMemoryPrompt({
-      ...m,
-      depthLimit: o.depthLimit,
-      layout,
-      title,
-      context,
-      wantBible: !bible,
-    });
+    const promptWith = (context: string) =>
+      buildMemoryPrompt({
+        ...m,
+        depthLimit: o.depthLimit,
+        layout,
+        title,
+        context,
+        wantBible: !bible,
+      });
+    // A small window (--context-tokens) leaves the context what the bare request does not take.
+    const system = `${MEMORY_SYSTEM_PROMPT}${bible ? bibleBlock(bible.text) : ""}`;
+    const measure = (context: string) => promptTokens(system, [{ content: promptWith(context) }]);
+    const bare = measure("");
+    const room = contextRoom(o.windowTokens ?? null, bare, o.maxTokens);
+    const first = m.key === "/" && m.parent === null && !store.hasPage("/");
+    const context = first
+      ? ""
+      : fitContext(
+          (budget) => {
+            const found = buildContext(store, m, budget);
+            // An older site has no bible: the homepage it has is what the model draws one from.
+            return !bible && site.home ? `${homeSummary(site.home)}\n\n${found}`.trim() : found;
+          },
+          (c) => measure(c) - bare,
+          Math.min(o.contextTokens ?? DEFAULT_CONTEXT_TOKENS, room),
+          room,
+        );
+    const prompt = promptWith(context);
     const request = {
       system: MEMORY_SYSTEM_PROMPT,
       ...(bible ? { bible: bibleBlock(bible.text) } : {}),
@@ -183,4 +200,25 @@ export function titleFromKey(key: string): string {
     .replace(/[-_+]+/g, " ")
     .trim();
   return words ? words.charAt(0).toUpperCase() + words.slice(1) : "Home";
+}
+
+/**
+ * The context built with the largest budget (from `start`) whose measure, in the window's
+ * estimate, is within `room`: context.ts counts tokens more cautiously than the context's own
+ * shares do, so the budget shrinks in proportion until it fits, or the page goes without.
+ */
+function fitContext(
+  build: (budget: number) => string,
+  measure: (context: string) => number,
+  start: number,
+  room: number,
+): string {
+  let budget = start;
+  for (let i = 0; i < 6 && budget > 0; i++) {
+    const context = build(budget);
+    const used = measure(context);
+    if (used <= room) return context;
+    budget = Math.floor((budget * room) / used) - 1;
+  }
+  return "";
 }

@@ -3,7 +3,7 @@
 
 import type { Clock } from "../core/clock.ts";
 import { UpstreamError } from "../core/errors.ts";
-import type { AttemptOutcome, LlmClient, Mapping, Usage } from "../core/types.ts";
+import type { Attempt, AttemptOutcome, LlmClient, Mapping, Usage } from "../core/types.ts";
 import { ZERO_USAGE } from "../core/types.ts";
 import { encodePage } from "../encoding/encode.ts";
 import { costOf, type Price } from "../llm/prices.ts";
@@ -76,7 +76,7 @@ export async function runGeneration(
     outcome: AttemptOutcome,
     error: UpstreamError | null,
     reason: string | null,
-    save?: (attempt: ReturnType<typeof attemptOf>) => void,
+    save?: (attempt: Attempt) => void,
   ): GenerationEvent => {
     const attempt = attemptOf(usage, rounds, outcome, reason);
     sinks.reservation?.settle(attempt.costUsd);
@@ -101,6 +101,7 @@ export async function runGeneration(
     error: string | null,
   ) => ({
     key: m.key,
+    provider: llm.provider,
     model: llm.model,
     usage,
     costUsd: cost(usage),

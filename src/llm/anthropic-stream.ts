@@ -13,6 +13,7 @@ import type {
 } from "@anthropic-ai/sdk/resources/messages";
 import { UpstreamError } from "../core/errors.ts";
 import { type StopReason, type Usage, ZERO_USAGE } from "../core/types.ts";
+import { ConsumerError, feed, kindOf, StallError, watchStream } from "./stream-guard.ts";
 
 export function addUsage(sum: Usage, u: Usage): void {
   sum.inputTokens += u.inputTokens;
@@ -34,10 +35,6 @@ export class Round {
   constructor(readonly onText: ((delta: string) => void) | undefined) {}
 }
 
-// Markers: the caller's onText threw (not a broken connection); the stream went silent.
-class ConsumerError extends Error {}
-class StallError extends Error {}
-
 export async function streamRound(
   sdk: Anthropic,
   params: MessageCreateParamsStreaming,
@@ -45,27 +42,10 @@ export async function streamRound(
   signal: AbortSignal | undefined,
   stallMs: number,
 ): Promise<void> {
-  const watchdog = new AbortController();
-  const both = signal ? AbortSignal.any([signal, watchdog.signal]) : watchdog.signal;
-  let timer: ReturnType<typeof setTimeout> | undefined;
-  const arm = () => {
-    clearTimeout(timer);
-    timer = setTimeout(() => watchdog.abort(), stallMs);
-  };
-  try {
-    const stream = await sdk.messages.create(params, { signal: both });
-    arm();
-    for await (const event of stream) {
-      if (both.aborted) break; // events already parsed must not reach onText after an abort
-      arm();
-      apply(r, event);
-    }
-  } finally {
-    clearTimeout(timer);
-  }
-  // An abort mid-stream ends the SDK's iterator quietly, so look at why it ended.
-  if (signal?.aborted) throw new APIUserAbortError();
-  if (watchdog.signal.aborted) throw new StallError(`no event for ${stallMs} ms`);
+  const open = (s: AbortSignal) => sdk.messages.create(params, { signal: s });
+  const how = await watchStream(open, (event) => apply(r, event), signal, stallMs);
+  if (how === "aborted") throw new APIUserAbortError();
+  if (how === "stalled") throw new StallError(`no event for ${stallMs} ms`);
   if (!r.ended || !r.stop) throw new SyntaxError("stream ended before message_stop");
 }
 
@@ -102,11 +82,7 @@ function apply(r: Round, ev: RawMessageStreamEvent): void {
       } else if (d.type === "text_delta" && block?.type === "text") {
         block.text += d.text;
         r.chars += d.text.length;
-        try {
-          r.onText?.(d.text);
-        } catch (err) {
-          throw new ConsumerError("onText failed", { cause: err });
-        }
+        feed(r.onText, d.text);
       } else if (d.type === "citations_delta" && block?.type === "text") {
         block.citations = [...(block.citations ?? []), d.citation];
       } else if (d.type === "thinking_delta" && block?.type === "thinking") {
@@ -161,11 +137,4 @@ export function toUpstreamError(err: unknown, usage: Usage, rounds: number): Ups
   if (err instanceof SyntaxError) return fail("stream", `Anthropic stream broken: ${err.message}`);
   // Anything else escaped the body read: the connection died mid-stream.
   return fail("connection", `Anthropic connection lost mid-stream: ${String(err)}`);
-}
-
-function kindOf(status: number): UpstreamError["kind"] {
-  if (status === 401 || status === 403) return "auth";
-  if (status === 429) return "rate_limit";
-  if (status === 529) return "overloaded";
-  return status >= 500 ? "server" : "other";
 }

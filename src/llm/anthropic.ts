@@ -25,9 +25,11 @@ import {
   ZERO_USAGE,
 } from "../core/types.ts";
 import { addUsage, asParams, Round, streamRound, toUpstreamError } from "./anthropic-stream.ts";
-import { DEFAULT_STALL_MS, TOOL_LIMITS } from "./limits.ts";
+import { fitRound } from "./context.ts";
+import { TOOL_LIMITS } from "./limits.ts";
 import { type Effort, type ThinkingParams, thinkingFor, traitsOf } from "./models.ts";
-import { Seam } from "./seam.ts";
+import { PageText } from "./page-text.ts";
+import { DEFAULT_STALL_MS, MAX_CONTINUATIONS } from "./stream-guard.ts";
 
 export interface AnthropicClientOptions {
   apiKey: string;
@@ -43,12 +45,12 @@ export interface AnthropicClientOptions {
   timeoutMs?: number;
   /** Longest silence inside a stream before the call counts as stalled (--stall-timeout). */
   stallMs?: number;
+  /** --context-tokens: prompt plus output of every call stays within it; null: no bound. */
+  contextTokens?: number | null;
 }
 
 /** API calls per generation, pause_turn and max_tokens continuations included. */
 export const MAX_ROUNDS = 10;
-/** Continuations of a page cut off by max_tokens, before it counts as a failure. */
-export const MAX_CONTINUATIONS = 3;
 
 /** Claude's server tools, bounded per call (TOOL_LIMITS) so a round's worst case can be reserved. */
 export const WEB_TOOLS: ToolUnion[] = [
@@ -65,6 +67,7 @@ export function createAnthropicClient(opts: AnthropicClientOptions): LlmClient {
   const call: Call = {
     ...opts,
     prefill: traitsOf(opts.model).prefill,
+    thinksInText: traitsOf(opts.model).version === null,
     thinking: thinkingFor(opts.model, opts.effort ?? null),
   };
   const sdk = new Anthropic({
@@ -75,8 +78,10 @@ export function createAnthropicClient(opts: AnthropicClientOptions): LlmClient {
     timeout: opts.timeoutMs,
   });
   return {
+    provider: "anthropic",
     model: opts.model,
     free: false,
+    contextTokens: opts.contextTokens ?? null,
     webTools: opts.webTools,
     measure: (req) => sizeOf(paramsFor(call, req, [], [])),
     generate: (req) => generate(sdk, call, req),
@@ -86,6 +91,8 @@ export function createAnthropicClient(opts: AnthropicClientOptions): LlmClient {
 /** The options with what the model accepts, decided once per client. */
 interface Call extends AnthropicClientOptions {
   prefill: boolean;
+  /** Not a Claude model (a local one behind a compatible API): may write <think> as text. */
+  thinksInText: boolean;
   thinking: ThinkingParams;
 }
 
@@ -132,24 +139,21 @@ async function generate(sdk: Anthropic, call: Call, req: GenerateRequest): Promi
   // across pause_turn rounds (and prefill continuations): the next round must see it all.
   const earlier: MessageParam[] = [];
   let assistant: ContentBlock[] = [];
-  let text = "";
-  let seam: Seam | null = null;
+  // Page text as visitors get it: no thinking, a user-turn continuation through the seam.
+  const page = new PageText(req.onText, call.thinksInText);
   let model = call.model;
   let continuations = 0;
   for (let round = 1; ; round++) {
     const params = paramsFor(call, req, earlier, assistant);
+    const bound = call.contextTokens ?? null;
+    const system = `${req.system}${req.bible ?? ""}`;
+    params.max_tokens = fitRound(bound, system, params.messages, req.maxTokens, usage, round);
     const refusal = req.beforeRound?.(round, sizeOf(params));
     if (refusal) throw new UpstreamError(refusal, "budget", usage, round - 1);
-    // Page text as visitors get it: after a user-turn continuation, through the seam.
-    const emit = (piece: string) => {
-      text += piece;
-      if (piece) req.onText?.(piece);
-    };
-    const joint = seam;
-    const r = new Round(joint ? (d) => emit(joint.push(d)) : emit);
+    const r = new Round(page.startRound());
     try {
       await streamRound(sdk, params, r, req.signal, call.stallMs ?? DEFAULT_STALL_MS);
-      if (joint) emit(joint.end());
+      page.endRound();
     } catch (err) {
       // Output tokens are only reported at the end: estimate what streamed (~4 chars a token)
       // rather than bill a broken stream as if it wrote nothing.
@@ -164,9 +168,8 @@ async function generate(sdk: Anthropic, call: Call, req: GenerateRequest): Promi
     const more =
       stop === "pause_turn" || (stop === "max_tokens" && continuations++ < MAX_CONTINUATIONS);
     if (!more || round >= MAX_ROUNDS) {
-      return { text, stopReason: stop, usage, model, rounds: round };
+      return { text: page.text, stopReason: stop, usage, model, rounds: round };
     }
-    seam = null;
     if (stop === "max_tokens" && !call.prefill) {
       // Close the turn with a user turn asking to go on; a thinking block cut off before its
       // signature cannot be sent back, so it is left out.
@@ -177,7 +180,7 @@ async function generate(sdk: Anthropic, call: Call, req: GenerateRequest): Promi
       if (sent.length > 0) earlier.push({ role: "assistant", content: sent });
       earlier.push({ role: "user", content: CONTINUE_PROMPT });
       assistant = [];
-      seam = new Seam(text);
+      page.continueAfterUserTurn();
     }
   }
 }

@@ -23,6 +23,7 @@ export function createOfflineClient(opts: OfflineOptions = {}): LlmClient {
   const sleep = opts.sleep ?? ((ms: number) => Bun.sleep(ms));
   return {
     model: "offline",
+    provider: "offline",
     free: true,
     async generate(req: GenerateRequest): Promise<GenerateResult> {
       req.signal?.throwIfAborted();

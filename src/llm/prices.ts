@@ -110,3 +110,15 @@ export function explicitPrice(inputPerMillion: number, outputPerMillion: number)
   const input = inputPerMillion;
   return perMillion(input, input * 1.25, input * 2, input * 0.1, outputPerMillion);
 }
+
+/**
+ * Prices given for a model behind an OpenAI-compatible API: every prompt token at the input
+ * price (the client bills cached prompt tokens as input, see openai-stream.ts), no searches.
+ */
+export function flatPrice(inputPerMillion: number, outputPerMillion: number): Price {
+  const input = inputPerMillion;
+  return Object.freeze({
+    ...perMillion(input, input, input, input, outputPerMillion),
+    webSearchPer1k: 0,
+  });
+}

@@ -18,6 +18,7 @@ const EMPTY_STATS: Stats = {
     cacheReadTokens: 0,
     webSearches: 0,
   },
+  byModel: [],
 };
 
 /** The memory of a replica that has no database yet. */
@@ -90,6 +91,9 @@ export function openRoleAwareStore(path: string, cluster: Cluster, opts: OpenOpt
     purgesAfter: (id) => reader()?.purgesAfter(id) ?? [],
     lastPurgeId: () => reader()?.lastPurgeId() ?? 0,
     siteMap: () => reader()?.siteMap() ?? [],
+    versions: (key) => reader()?.versions(key) ?? [],
+    keptVersion: (key, n) => reader()?.keptVersion(key, n) ?? null,
+    keptVersionKeys: () => reader()?.keptVersionKeys() ?? [],
     stats: () => reader()?.stats() ?? EMPTY_STATS,
     setSeed: (prompt) => writer().setSeed(prompt),
     savePage: (page, children, attempt, memory) =>
@@ -100,6 +104,7 @@ export function openRoleAwareStore(path: string, cluster: Cluster, opts: OpenOpt
     },
     recordAttempt: (attempt) => writer().recordAttempt(attempt),
     purge: (keys) => writer().purge(keys),
+    restoreVersion: (key, id, etag, copies) => writer().restoreVersion(key, id, etag, copies),
     close: () => {
       inner?.close();
       inner = null;

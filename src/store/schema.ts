@@ -61,6 +61,52 @@ const MIGRATIONS: (string | ((db: Database) => void))[] = [
   // Site memory (store/memory.ts): the bible, the link's words as the next page's title, the
   // canon of invented facts, and a full-text index of what pages say (FTS5, bm25).
   MEMORY_MIGRATION,
+  // Versions (versions.ts): a page is never lost. Deleting a page row (purge, regenerate, a
+  // rollback replacing it) keeps it in page_versions, by a trigger so that no path can forget
+  // to; each page of a key gets the next number, kept for life so that "version 2" means the
+  // same page tomorrow. Compressed copies are not kept: a rollback makes them afresh. The time
+  // comes from julianday(): macOS builds use the system SQLite, which may predate unixepoch().
+  `ALTER TABLE pages ADD COLUMN version INTEGER;
+   UPDATE pages SET version = 1;
+   CREATE TABLE page_versions (
+     id                 INTEGER PRIMARY KEY,
+     key                TEXT NOT NULL,
+     version            INTEGER NOT NULL,
+     html               TEXT NOT NULL,
+     prompt             TEXT NOT NULL,
+     depth              INTEGER NOT NULL,
+     parent             TEXT,
+     model              TEXT NOT NULL,
+     title              TEXT,
+     input_tokens       INTEGER NOT NULL,
+     output_tokens      INTEGER NOT NULL,
+     cache_write_tokens INTEGER NOT NULL,
+     cache_read_tokens  INTEGER NOT NULL,
+     web_searches       INTEGER NOT NULL,
+     cost_usd           REAL NOT NULL,
+     rounds             INTEGER NOT NULL,
+     gen_ms             INTEGER NOT NULL,
+     created_at         INTEGER NOT NULL,
+     replaced_at        INTEGER NOT NULL,
+     UNIQUE (key, version)
+   );
+   CREATE TRIGGER pages_number_version AFTER INSERT ON pages WHEN NEW.version IS NULL BEGIN
+     UPDATE pages SET version = 1 + coalesce(
+       (SELECT max(version) FROM page_versions WHERE key = NEW.key), 0) WHERE rowid = NEW.rowid;
+   END;
+   CREATE TRIGGER pages_keep_version BEFORE DELETE ON pages BEGIN
+     INSERT INTO page_versions (key, version, html, prompt, depth, parent, model, title,
+       input_tokens, output_tokens, cache_write_tokens, cache_read_tokens, web_searches,
+       cost_usd, rounds, gen_ms, created_at, replaced_at)
+     VALUES (OLD.key, coalesce(OLD.version, 1), OLD.html, OLD.prompt, OLD.depth, OLD.parent,
+       OLD.model, OLD.title, OLD.input_tokens, OLD.output_tokens, OLD.cache_write_tokens,
+       OLD.cache_read_tokens, OLD.web_searches, OLD.cost_usd, OLD.rounds, OLD.gen_ms,
+       OLD.created_at, CAST(round((julianday('now') - 2440587.5) * 86400000) AS INTEGER));
+   END;`,
+  // Who served each attempt: spend is split by provider and model. Rows before this were
+  // Anthropic's, or the free offline writer's.
+  `ALTER TABLE ledger ADD COLUMN provider TEXT NOT NULL DEFAULT 'anthropic';
+   UPDATE ledger SET provider = 'offline' WHERE model = 'offline';`,
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;

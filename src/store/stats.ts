@@ -1,6 +1,6 @@
 // The totals behind `rabbithole stats` and the admin view: pages, mappings, the ledger's sums.
 import type { Database } from "bun:sqlite";
-import type { Stats } from "../core/types.ts";
+import type { ModelSpend, Stats } from "../core/types.ts";
 
 export function readStats(db: Database): Stats {
   const one = <T>(sql: string) => db.query(sql).get() as T;
@@ -14,6 +14,14 @@ export function readStats(db: Database): Stats {
   const pending = one<{ n: number }>(
     "SELECT count(*) AS n FROM mappings m WHERE NOT EXISTS (SELECT 1 FROM pages p WHERE p.key = m.key)",
   ).n;
+  const byModel = db
+    .query(
+      `SELECT provider, model, count(*) AS attempts, total(input_tokens + cache_write_tokens +
+         cache_read_tokens) AS inputTokens, total(output_tokens) AS outputTokens,
+         total(cost_usd) AS spentUsd
+       FROM ledger GROUP BY provider, model ORDER BY spentUsd DESC, attempts DESC, model`,
+    )
+    .all() as ModelSpend[];
   return {
     pages,
     mappings,
@@ -28,5 +36,6 @@ export function readStats(db: Database): Stats {
       cacheReadTokens: u.cr ?? 0,
       webSearches: u.ws ?? 0,
     },
+    byModel,
   };
 }

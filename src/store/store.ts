@@ -17,6 +17,13 @@ import { type MemoryStore, memoryStore, type PageMemory } from "./memory.ts";
 import { pageBodyQueries } from "./page-body.ts";
 import { migrate, SCHEMA_VERSION, schemaVersion } from "./schema.ts";
 import { readStats } from "./stats.ts";
+import {
+  type KeptSummary,
+  type KeptVersion,
+  type PageCopies,
+  type PageVersion,
+  versionQueries,
+} from "./versions.ts";
 
 export interface OpenOptions {
   /** A replica (or a read-only command): no migration, no pragma that writes, no writes at all. */
@@ -60,6 +67,14 @@ export interface Store {
   purgesAfter(id: number): { id: number; key: string }[];
   /** The newest purge's id: one read of the table's last row, cheap enough to poll. */
   lastPurgeId(): number;
+  /** Every version of the page at `key`, the current one included, by number (versions.ts). */
+  versions(key: string): PageVersion[];
+  /** Kept version `n` of a page, or (null) the one that stopped being current last. */
+  keptVersion(key: string, n: number | null): KeptVersion | null;
+  /** Makes kept version `id` current again; false when it is no longer kept. */
+  restoreVersion(key: string, id: number, etag: string, copies: PageCopies): boolean;
+  /** The keys that have kept versions. */
+  keptVersionKeys(): KeptSummary[];
   close(): void;
   readonly path: string;
   readonly readonly: boolean;
@@ -133,8 +148,8 @@ function sqliteStore(path: string, db: Database, readonly: boolean, now: () => n
   const insertLedger = readonly
     ? null
     : db.prepare(
-        `INSERT INTO ledger (key, model, ${USAGE_COLUMNS}, cost_usd, rounds, outcome, error,
-           started_at, duration_ms) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+        `INSERT INTO ledger (key, provider, model, ${USAGE_COLUMNS}, cost_usd, rounds, outcome,
+           error, started_at, duration_ms) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
       );
   const write = <T>(fn: () => T): T => {
     if (readonly) throw new Error(`database "${path}" is open read-only`);
@@ -143,6 +158,7 @@ function sqliteStore(path: string, db: Database, readonly: boolean, now: () => n
   const recordAttempt = (a: Attempt) =>
     insertLedger?.run(
       a.key,
+      a.provider ?? "anthropic",
       a.model,
       ...usageParams(a.usage),
       a.costUsd,
@@ -192,6 +208,7 @@ function sqliteStore(path: string, db: Database, readonly: boolean, now: () => n
       recordAttempt(attempt);
     },
   );
+  const versions = versionQueries(db, now);
 
   return {
     path,
@@ -269,6 +286,11 @@ function sqliteStore(path: string, db: Database, readonly: boolean, now: () => n
       }[],
     lastPurgeId: () =>
       (db.query("SELECT coalesce(max(id), 0) AS id FROM purges").get() as { id: number }).id,
+    versions: versions.versions,
+    keptVersion: versions.keptVersion,
+    restoreVersion: (key, id, etag, copies) =>
+      write(() => versions.restoreVersion(key, id, etag, copies)),
+    keptVersionKeys: versions.keptVersionKeys,
     close: () => db.close(),
   };
 }

@@ -158,6 +158,47 @@ describe.skipIf(SKIP !== null)("a two-node LiteFS cluster", () => {
     // The replica's own memory drops it within its purge poll.
     await until(async () => (await get(`${c.replica.proxyUrl}${streamedKey}`)).status === 409);
   });
+  test("versions replicate; export reads a replica without writing; a rollback runs on the primary only", async () => {
+    // The page the purge above dropped was kept as a version, on both machines.
+    const kept = (node: typeof c.primary) =>
+      peek(node, (db) =>
+        db.query("SELECT version FROM page_versions WHERE key = ?").all(streamedKey),
+      );
+    expect(kept(c.primary)).toEqual([{ version: 1 }]);
+    await until(() => kept(c.replica).length === 1, 2000);
+    const onReplica = { ...c.env, DATABASE_URL: `sqlite://${c.replica.dbPath}` };
+    const pos = () => readFileSync(join(c.replica.mount, "rabbithole.db-pos"), "utf8");
+    const before = pos();
+    const out = join(c.dir, "export-from-replica");
+    const exported = Bun.spawnSync([c.bin, "export", out, "--json"], { env: onReplica });
+    expect(exported.exitCode).toBe(0);
+    expect(JSON.parse(exported.stdout.toString()).pages).toBeGreaterThan(0);
+    expect(readFileSync(join(out, "index.html"), "utf8")).toContain("<html");
+    const refused = Bun.spawnSync([c.bin, "rollback", streamedKey], { env: onReplica });
+    expect(refused.exitCode).toBe(2);
+    expect(refused.stderr.toString()).toContain(
+      `LiteFS replica (the primary is ${PRIMARY_HOSTNAME})`,
+    );
+    expect(pos()).toBe(before);
+    // The admin's rollback, replayed on the primary as Fly would, replicates to the replica.
+    const rolled = await get(`${c.primary.proxyUrl}/__admin/rollback`, {
+      method: "POST",
+      headers: {
+        authorization: `Bearer ${ADMIN_TOKEN}`,
+        "content-type": "application/x-www-form-urlencoded",
+        "fly-replay-src": "instance=replica",
+      },
+      body: `key=${encodeURIComponent(streamedKey)}`,
+    });
+    expect(rolled.headers.get("location")).toContain("done=rolled-back");
+    await until(() => hasPage(c.replica, streamedKey), 2000);
+    // The replica serves the restored page (its 409 for the purged one ends at its next poll).
+    await until(async () => (await get(`${c.replica.proxyUrl}${streamedKey}`)).status === 200);
+    expect(await (await get(`${c.replica.proxyUrl}${streamedKey}`)).text()).toBe(
+      pageHtml(streamedKey),
+    );
+  });
+
   test("Fly's traffic straight to the apps (internal_port 8081): each app replays what only the primary does", async () => {
     // The proxy-free setup README.md offers: Fly's edge talks to the apps, and acts on fly-replay.
     const edge = async (node: typeof c.primary, path: string, init: RequestInit = {}) => {

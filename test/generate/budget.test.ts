@@ -4,21 +4,33 @@ import { afterEach, describe, expect, test } from "bun:test";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import type { Mapping } from "../../src/core/types.ts";
+import { type Mapping, type Usage, ZERO_USAGE } from "../../src/core/types.ts";
 import { createBudget, roundCeilingUsd } from "../../src/generate/budget.ts";
 import { pageRequest } from "../../src/generate/run.ts";
-import { createAnthropicClient } from "../../src/llm/anthropic.ts";
-import { costOf, priceFor } from "../../src/llm/prices.ts";
-import { type FakeHandler, htmlDoc, pageReply } from "../fixtures/fake-anthropic.ts";
+import { costOf } from "../../src/llm/prices.ts";
+import {
+  type FakeHandler,
+  type FakeUsage,
+  htmlDoc,
+  pageReply,
+} from "../fixtures/fake-anthropic.ts";
 import { describeEachModel } from "../fixtures/models.ts";
 import { seedPage } from "../fixtures/seed.ts";
-import { keyOf, MODEL, type Site, startSite } from "../fixtures/site.ts";
+import {
+  clientFor,
+  keyOf,
+  MODEL,
+  priceOf,
+  type Site,
+  startSite,
+  type TestProvider,
+} from "../fixtures/site.ts";
 
 /** The model of the tests under way: each describe.each block sets its own. */
 let model = MODEL;
 
 /** The price of the model under test. */
-const price = () => priceFor(model) ?? (undefined as never);
+const price = () => priceOf(model);
 const MAX_TOKENS = 1000;
 let site: Site | undefined;
 afterEach(async () => {
@@ -40,7 +52,9 @@ function mapPages(s: Site, n: number): Mapping[] {
 
 /** The worst case the generator reserves for one of those pages' first call. */
 function ceilingOf(m: Mapping, webTools = false): number {
-  const client = createAnthropicClient({ apiKey: "x", model, webTools });
+  // Measured as the site's client measures (a local base URL: OpenAI's own API names the
+  // output cap max_completion_tokens, 11 bytes longer).
+  const client = clientFor("http://127.0.0.1:9/v1", { model, webTools });
   const bytes = client.measure?.(pageRequest(m, 5, MAX_TOKENS)) as number;
   return roundCeilingUsd(price(), bytes, MAX_TOKENS, webTools);
 }
@@ -87,7 +101,7 @@ describeEachModel(
   (id) => {
     model = id;
   },
-  () => {
+  (m) => {
     describe("a site with --max-cost", () => {
       test("is exactly exhausted by N pages that each cost their worst case; the next is refused", async () => {
         const N = 4;
@@ -178,48 +192,19 @@ describeEachModel(
         await site.get("/");
         await site.get("/a.html");
         await site.get("/b.html");
-        const expected =
-          costOf(
-            {
-              inputTokens: 1200,
-              outputTokens: 3400,
-              cacheWriteTokens: 2000,
-              cacheReadTokens: 0,
-              webSearches: 2,
-            },
-            price(),
-          ) +
-          costOf(
-            {
-              inputTokens: 10,
-              outputTokens: 7,
-              cacheWriteTokens: 0,
-              cacheReadTokens: 2000,
-              webSearches: 0,
-            },
-            price(),
-          );
+        const [first, second] = usages.map((u) => costOf(reported(m.provider, u), price()));
         const stats = site.store.stats();
         expect(stats.attempts).toBe(3);
         expect(stats.failedAttempts).toBe(1);
         // The failed call billed its input and what it streamed before breaking (output estimated).
-        expect(stats.spentUsd).toBeGreaterThan(expected + (50 * price().input) / 1e6);
-        expect(stats.usage.webSearches).toBe(2);
-        expect(stats.usage.cacheReadTokens).toBe(2000);
-        const pages = site.store.listPages();
-        expect(pages.find((p) => p.key === "/")?.costUsd).toBeCloseTo(
-          costOf(
-            {
-              inputTokens: 1200,
-              outputTokens: 3400,
-              cacheWriteTokens: 2000,
-              cacheReadTokens: 0,
-              webSearches: 2,
-            },
-            price(),
-          ),
-          12,
+        expect(stats.spentUsd).toBeGreaterThan(
+          (first as number) + (second as number) + (50 * price().input) / 1e6,
         );
+        // Chat Completions has no server tools, and its cached prompt tokens are billed as input.
+        expect(stats.usage.webSearches).toBe(m.provider === "openai" ? 0 : 2);
+        expect(stats.usage.cacheReadTokens).toBe(m.provider === "openai" ? 0 : 2000);
+        const pages = site.store.listPages();
+        expect(pages.find((p) => p.key === "/")?.costUsd).toBeCloseTo(first as number, 12);
       });
     });
   },
@@ -275,11 +260,29 @@ describe("the operator is told why the site stopped growing", () => {
 
 /** The model spends the whole worst case: every byte of the request as a (dearer) cache write,
  * and every output token. */
-const worstCase: FakeHandler = (body, _i, req) => ({
-  text: pageReply(htmlDoc(keyOf(body)), []),
-  usage: {
-    input: 0,
-    cacheWrite: Buffer.byteLength(JSON.stringify(req.body)) + 2_000,
-    output: body.max_tokens,
-  },
-});
+// A token per byte of the request and its overhead: the priciest input it can be, cache writes
+// on Anthropic's API, plain prompt tokens on an OpenAI-compatible one.
+const worstCase: FakeHandler = (body, _i, req) => {
+  const input = Buffer.byteLength(JSON.stringify(req.wire ?? req.body)) + 2_000;
+  return {
+    text: pageReply(htmlDoc(keyOf(body)), []),
+    usage: req.wire
+      ? { input, output: body.max_tokens }
+      : { input: 0, cacheWrite: input, output: body.max_tokens },
+  };
+};
+
+/** The usage a provider reports for what the fake was told to report. */
+function reported(provider: TestProvider, u: FakeUsage): Usage {
+  if (provider === "openai") {
+    const inputTokens = (u.input ?? 0) + (u.cacheRead ?? 0);
+    return { ...ZERO_USAGE, inputTokens, outputTokens: u.output ?? 0 };
+  }
+  return {
+    inputTokens: u.input ?? 0,
+    outputTokens: u.output ?? 0,
+    cacheWriteTokens: u.cacheWrite ?? 0,
+    cacheReadTokens: u.cacheRead ?? 0,
+    webSearches: u.webSearches ?? 0,
+  };
+}

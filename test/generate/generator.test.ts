@@ -33,6 +33,7 @@ function gated() {
   const streams: ((text: string) => void)[] = [];
   const client: LlmClient & { calls: number } = {
     model: "gated",
+    provider: "test",
     free: false,
     calls: 0,
     generate(req: GenerateRequest) {

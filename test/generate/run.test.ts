@@ -34,6 +34,7 @@ const PRICE = explicitPrice(1, 10);
 function scripted(answer: Partial<GenerateResult> | Error): LlmClient & { calls: number } {
   const client = {
     model: "scripted",
+    provider: "test",
     free: false,
     calls: 0,
     async generate(req: GenerateRequest): Promise<GenerateResult> {

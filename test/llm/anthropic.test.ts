@@ -3,11 +3,8 @@
 import { describe, expect, test } from "bun:test";
 import { UpstreamError } from "../../src/core/errors.ts";
 import type { GenerateRequest } from "../../src/core/types.ts";
-import {
-  type AnthropicClientOptions,
-  MAX_CONTINUATIONS,
-  WEB_TOOLS,
-} from "../../src/llm/anthropic.ts";
+import { type AnthropicClientOptions, WEB_TOOLS } from "../../src/llm/anthropic.ts";
+import { MAX_CONTINUATIONS } from "../../src/llm/stream-guard.ts";
 import { useFakeClient } from "../fixtures/client.ts";
 import { type FakeReply, htmlDoc, inOrder, pageReply } from "../fixtures/fake-anthropic.ts";
 

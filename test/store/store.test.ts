@@ -4,7 +4,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { UsageError } from "../../src/core/errors.ts";
-import type { Attempt, NewPage } from "../../src/core/types.ts";
+import { type Attempt, type NewPage, ZERO_USAGE } from "../../src/core/types.ts";
 import { SCHEMA_VERSION } from "../../src/store/schema.ts";
 import { openStore } from "../../src/store/store.ts";
 import { htmlDoc } from "../fixtures/fake-anthropic.ts";
@@ -189,7 +189,11 @@ describe("the hot read", () => {
   });
 });
 
-// Schema 5 (site memory) undone, to roll a file back to an older release's.
+// Schemas 7 (the ledger's provider) and 6 (versions) undone, then 5 (site memory), to roll a
+// file back to an older release's.
+const UNDO_VERSIONS = `ALTER TABLE ledger DROP COLUMN provider;
+  DROP TRIGGER pages_number_version; DROP TRIGGER pages_keep_version;
+  DROP TABLE page_versions; ALTER TABLE pages DROP COLUMN version;`;
 const UNDO_MEMORY = `DROP TABLE bible; DROP TABLE canon; DROP TABLE canon_search; DROP TABLE page_text;
   ALTER TABLE pages DROP COLUMN title; ALTER TABLE mappings DROP COLUMN title;`;
 
@@ -198,7 +202,7 @@ describe("site memory (schema 5)", () => {
     const path = tempDb();
     openStore(path).close();
     const db = new Database(path);
-    db.exec(`${UNDO_MEMORY} PRAGMA user_version = 4`);
+    db.exec(`${UNDO_VERSIONS} ${UNDO_MEMORY} PRAGMA user_version = 4`);
     db.exec(`INSERT INTO pages (key, html, etag, prompt, depth, parent, model, input_tokens,
                output_tokens, cache_write_tokens, cache_read_tokens, web_searches, cost_usd,
                rounds, gen_ms, created_at)
@@ -224,7 +228,7 @@ describe("dcz copies (schema 3)", () => {
     openStore(path).close();
     // Roll the file back to what the previous release wrote, with a page in it.
     const db = new Database(path);
-    db.exec(`${UNDO_MEMORY}
+    db.exec(`${UNDO_VERSIONS} ${UNDO_MEMORY}
              DROP INDEX IF EXISTS pages_depth_key;
              ALTER TABLE pages DROP COLUMN dcz; ALTER TABLE pages DROP COLUMN dcz_dict;
              PRAGMA user_version = 2`);
@@ -294,6 +298,67 @@ describe("the robots.txt list (schema 4)", () => {
     seedPage(store, "/a.html", { depth: 2 });
     expect(store.pagesVersion()).not.toBe(v1);
     expect(store.pagesVersion()).toBe(store.pagesVersion());
+    store.close();
+  });
+});
+
+describe("who served each attempt (schema 7)", () => {
+  const usage = { ...ZERO_USAGE, inputTokens: 10, outputTokens: 5 };
+  const attempt = (provider: string | undefined, model: string, costUsd: number): Attempt => ({
+    key: "/",
+    ...(provider ? { provider } : {}),
+    model,
+    usage,
+    costUsd,
+    rounds: 1,
+    outcome: "error",
+    error: "x",
+    startedAt: 0,
+    durationMs: 1,
+  });
+
+  test("a version-6 ledger upgrades: its rows are Anthropic's, or offline's for the offline writer", () => {
+    const path = tempDb();
+    const old = openStore(path);
+    old.recordAttempt(attempt(undefined, "claude-sonnet-4-6", 0.5));
+    old.recordAttempt(attempt(undefined, "offline", 0));
+    old.close();
+    const db = new Database(path);
+    db.exec("ALTER TABLE ledger DROP COLUMN provider; PRAGMA user_version = 6");
+    db.close();
+    const store = openStore(path);
+    expect(store.stats().byModel).toEqual([
+      {
+        provider: "anthropic",
+        model: "claude-sonnet-4-6",
+        attempts: 1,
+        inputTokens: 10,
+        outputTokens: 5,
+        spentUsd: 0.5,
+      },
+      {
+        provider: "offline",
+        model: "offline",
+        attempts: 1,
+        inputTokens: 10,
+        outputTokens: 5,
+        spentUsd: 0,
+      },
+    ]);
+    store.close();
+  });
+
+  test("stats split spend by provider and model, dearest first", () => {
+    const store = openStore(tempDb());
+    store.recordAttempt(attempt("openai", "qwen3:8b", 0));
+    store.recordAttempt(attempt("openai", "qwen3:8b", 0));
+    store.recordAttempt(attempt("anthropic", "claude-haiku-4-5", 0.25));
+    const split = store.stats().byModel.map((m) => [m.provider, m.model, m.attempts, m.spentUsd]);
+    expect(split).toEqual([
+      ["anthropic", "claude-haiku-4-5", 1, 0.25],
+      ["openai", "qwen3:8b", 2, 0],
+    ]);
+    expect(store.stats().spentUsd).toBe(0.25);
     store.close();
   });
 });

@@ -3,7 +3,7 @@
 // read-only method is refused.
 
 import { afterEach, describe, expect, test } from "bun:test";
-import type { SiteNode } from "../../../src/core/types.ts";
+import { type SiteNode, ZERO_USAGE } from "../../../src/core/types.ts";
 import { GENERATED_PAGE_SANDBOX } from "../../../src/http/respond/page-headers.ts";
 import { rawPath } from "../../../src/http/respond/respond.ts";
 import { createAdmin } from "../../../src/http/routes/admin/admin.ts";
@@ -266,6 +266,34 @@ describe("the dashboard", () => {
     expect(page).toMatch(/<tr data-key="\/p-b\.html"><td><code>\/p-b\.html<\/code><\/td>/);
     expect(page).toContain('aria-label="Purge /p-a.html"');
     await live.text();
+  });
+
+  test("splits the spend by provider and model, every attempt counted", async () => {
+    const { call, crawl, session, s } = setup();
+    await crawl("/");
+    s.store.recordAttempt({
+      key: "/p-a.html",
+      provider: "openai",
+      model: "qwen3:8b",
+      usage: { ...ZERO_USAGE, inputTokens: 1200, outputTokens: 300 },
+      costUsd: 0,
+      rounds: 1,
+      outcome: "error",
+      error: "x",
+      startedAt: 0,
+      durationMs: 1,
+    });
+    const { cookie } = await session();
+    const page = await (await call("/__admin", { headers: { cookie } })).text();
+    const models = page.slice(page.indexOf('<section id="models">'));
+    expect(models).toContain("<h2>Spend by model</h2>");
+    const row = (provider: string, model: string) =>
+      new RegExp(`<tr><td>${provider}</td><td><code>${model}</code></td><td class="num">1</td>`);
+    expect(models).toMatch(row("anthropic", "claude-sonnet-4-6"));
+    expect(models).toMatch(row("openai", "qwen3:8b"));
+    expect(models).toContain(
+      '<td class="num">1,200</td><td class="num">300</td><td class="num">$0</td>',
+    );
   });
 
   test("shows the site bible, escaped, and says when there is none", async () => {

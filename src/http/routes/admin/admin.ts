@@ -3,12 +3,14 @@
 
 import type { Clock } from "../../../core/clock.ts";
 import { HttpError } from "../../../core/errors.ts";
+import { normalizeKey } from "../../../core/keys.ts";
 import type { Logger } from "../../../core/types.ts";
 import type { Generator } from "../../../generate/generator.ts";
 import type { Cluster } from "../../../store/litefs.ts";
 import type { Store } from "../../../store/store.ts";
 import { dashboard } from "../../views/admin/dashboard.ts";
 import { flashFrom, loginPage } from "../../views/admin/login.ts";
+import { versionsPage } from "../../views/admin/versions.ts";
 import { type ActionName, runAction } from "./actions.ts";
 import { crossSite, readForm } from "./guard.ts";
 import { htmlPage, json, problem, secured, seeOther, unauthorized } from "./respond.ts";
@@ -37,6 +39,7 @@ export interface AdminDeps {
 const ACTIONS: Record<string, ActionName> = {
   "/__admin/purge": "purge",
   "/__admin/regenerate": "regenerate",
+  "/__admin/rollback": "rollback",
 };
 
 /** The client's address as the app resolved it (socket, or Fly-Client-IP behind Fly). */
@@ -100,6 +103,10 @@ async function route(
       return seeOther("/__admin/login", { "set-cookie": sessionCookie(req, null) });
     }
     return runAction(deps, req, action, form);
+  }
+  if (path === "/__admin/versions") {
+    if (!reading) return notAllowed("GET, HEAD");
+    return htmlPage(renderVersions(deps, req, csrf));
   }
   if (path !== "/__admin" && path !== "/__admin/" && path !== "/__admin/status.json") {
     return problem(404, "Not found", "There is no such admin page.");
@@ -177,6 +184,7 @@ function snapshot(deps: AdminDeps) {
     now,
     pages: deps.store.listPages(),
     siteMap: deps.store.siteMap(),
+    kept: deps.store.keptVersionKeys(),
     flights,
     inFlight: flights.map((f) => ({
       key: f.key,
@@ -194,4 +202,13 @@ function renderDashboard(deps: AdminDeps, req: Request, csrf: string): string {
   );
   const bible = deps.store.memory.bible();
   return dashboard({ ...snap, bible, states: { live, failed }, flash: flashFrom(req.url), csrf });
+}
+
+function renderVersions(deps: AdminDeps, req: Request, csrf: string): string {
+  const raw = new URL(req.url).searchParams.get("key") ?? "";
+  if (raw === "") throw new HttpError(400, "Name a page, like /__admin/versions?key=/about.html");
+  // Any spelling of a path, as the action takes it; a bad one is a 400 like any bad key.
+  const key = normalizeKey(raw);
+  const flash = flashFrom(req.url);
+  return versionsPage({ key, versions: deps.store.versions(key), csrf, flash });
 }

@@ -6,16 +6,20 @@ import type { Role } from "../../../core/role.ts";
 import type { PageSummary, SiteNode, Stats } from "../../../core/types.ts";
 import type { Flight } from "../../../generate/generator.ts";
 import type { Bible } from "../../../store/memory.ts";
+import type { KeptSummary } from "../../../store/versions.ts";
 import { type Html, html } from "../html.ts";
 import { hole } from "../layout.ts";
 import { adminPage } from "./page.ts";
 import { pagesTable } from "./pages-table.ts";
 import { type NodeStates, renderDepths, renderSiteMap } from "./site-map.ts";
+import { spendByModel } from "./spend-by-model.ts";
+import { keptSection } from "./versions.ts";
 
 export interface DashboardData {
   stats: Stats;
   pages: PageSummary[];
   siteMap: SiteNode[];
+  kept: KeptSummary[];
   flights: Flight[];
   states: NodeStates;
   role: Role;
@@ -37,6 +41,7 @@ export function dashboard(d: DashboardData): string {
     html`${header(d)}
 ${flash}
 ${cards(d)}
+${spendByModel(d.stats.byModel)}
 ${flights(d)}
 <section id="map" aria-labelledby="map-title"><h2 id="map-title">Site map</h2>
 <p class="hint">Every page written so far, and the links they promised that nobody has opened
@@ -50,6 +55,7 @@ ${renderDepths(d.siteMap)}
 ${renderSiteMap(d.siteMap, d.states)}
 </section>
 ${pagesTable(d.pages, d.csrf)}
+${keptSection(d.kept)}
 ${bibleSection(d.bible)}`,
   ).text;
 }

@@ -30,12 +30,16 @@ export type FlashCode =
   | "no-mapping"
   | "budget"
   | "unavailable"
-  | "no-key";
+  | "no-key"
+  | "rolled-back"
+  | "already-current"
+  | "no-version"
+  | "busy";
 
 const FLASHES: Record<FlashCode, { tone: "ok" | "bad"; text: (key: Html) => Html }> = {
   purged: {
     tone: "ok",
-    text: (k) => html`Purged ${k}: its next visitor will have it written again.`,
+    text: (k) => html`Purged ${k}: its next visitor will have it written again. This one is kept.`,
   },
   "not-cached": {
     tone: "bad",
@@ -43,7 +47,7 @@ const FLASHES: Record<FlashCode, { tone: "ok" | "bad"; text: (key: Html) => Html
   },
   regenerating: {
     tone: "ok",
-    text: (k) => html`Regenerating ${k}: it is being written now and replaces the cached copy.`,
+    text: (k) => html`Regenerating ${k}: it is being written now; the cached copy is kept.`,
   },
   "no-mapping": { tone: "bad", text: (k) => html`${k} has no prompt, so it cannot be generated.` },
   budget: {
@@ -56,6 +60,17 @@ const FLASHES: Record<FlashCode, { tone: "ok" | "bad"; text: (key: Html) => Html
       html`Not regenerated: new pages are refused right now. ${k} keeps its cached copy.`,
   },
   "no-key": { tone: "bad", text: () => html`No page was named in that request.` },
+  "rolled-back": {
+    tone: "ok",
+    text: (k) =>
+      html`Rolled back ${k}: visitors get that version now; the one it replaced is kept.`,
+  },
+  "already-current": { tone: "ok", text: (k) => html`That version of ${k} is already current.` },
+  "no-version": { tone: "bad", text: (k) => html`${k} has no such kept version: nothing changed.` },
+  busy: {
+    tone: "bad",
+    text: (k) => html`${k} is being written right now: roll it back once it is written.`,
+  },
 };
 
 /** The dashboard URL that shows a flash after an action. */

@@ -39,5 +39,6 @@ value="${csrf}"><div class="scroll"><table>${HEAD}<tbody>${sorted.map(row)}</tbo
 </table></div></form>`
     : html`<p class="empty">No page has been generated yet.</p>`;
   return html`<section id="pages"><h2>Pages</h2><p class="hint">Purge drops a cached page; its next
-visitor has it written again. Regenerate rewrites it now, and spends money.</p>${table}</section>`;
+visitor has it written again. Regenerate rewrites it now, and spends money. Either keeps the page
+it replaces (Kept versions, below).</p>${table}</section>`;
 }
