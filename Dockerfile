@@ -35,7 +35,7 @@ RUN apt-get update -y \
   && apt-get install -y --no-install-recommends ca-certificates fuse3 sqlite3 \
   && rm -rf /var/lib/apt/lists/*
 
-# Pinned to the release the cluster tests run (test/litefs.test.ts, .ci/run builds v0.5.14).
+# Pinned to the release the cluster tests run (test/deploy/litefs.test.ts, .ci/run builds v0.5.14).
 COPY --from=flyio/litefs:0.5.14 /usr/local/bin/litefs /usr/local/bin/litefs
 COPY --from=build /rabbithole /usr/local/bin/rabbithole
 COPY etc/litefs.yml /etc/litefs.yml

@@ -3,8 +3,8 @@
 
 import { join } from "node:path";
 import { zstdDecompressSync } from "node:zlib";
-import { dictionaryHash } from "../src/generate/dcz.ts";
-import { encodePage } from "../src/generate/encode.ts";
+import { dictionaryHash } from "../src/encoding/dcz.ts";
+import { encodePage } from "../src/encoding/encode.ts";
 import { removeDir, startRabbithole, stop, tempDir } from "./children.ts";
 import { buildDb, pageKey } from "./db.ts";
 import type { Row } from "./report.ts";

@@ -4,7 +4,7 @@
 
 import { join } from "node:path";
 import { brotliCompressSync, brotliDecompressSync, constants, gunzipSync } from "node:zlib";
-import { encodePage } from "../src/generate/encode.ts";
+import { encodePage } from "../src/encoding/encode.ts";
 import { benchSeconds, removeDir, startRabbithole, stop, tempDir } from "./children.ts";
 import { dczRows } from "./compression-dcz.ts";
 import { buildDb, pageKey } from "./db.ts";

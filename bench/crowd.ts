@@ -1,7 +1,7 @@
 // A crowd on a new page: 200 visitors ask for the same uncached page at once. One generation
 // must serve them all (the money is spent once), and every one of them must get the page.
 import { join } from "node:path";
-import { ZERO_USAGE } from "../src/types.ts";
+import { ZERO_USAGE } from "../src/core/types.ts";
 import { pageReply } from "../test/fixtures/fake-anthropic.ts";
 import { listen, startSite } from "../test/fixtures/site.ts";
 import { removeDir, tempDir } from "./children.ts";

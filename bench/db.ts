@@ -3,9 +3,9 @@
 // multiplied by plain row copies so that 100,000 pages take seconds, not minutes of brotli.
 import { Database } from "bun:sqlite";
 import { join } from "node:path";
-import { type EncodedPage, encodePage } from "../src/generate/encode.ts";
+import { type Mapping, ZERO_USAGE } from "../src/core/types.ts";
+import { type EncodedPage, encodePage } from "../src/encoding/encode.ts";
 import { openStore, type Store } from "../src/store/store.ts";
-import { type Mapping, ZERO_USAGE } from "../src/types.ts";
 import { tempDir } from "./children.ts";
 import { realisticPage } from "./page.ts";
 

@@ -5,9 +5,9 @@
 //
 // The libraries are not dependencies (none was swapped in): the section says how to install
 // them for a rerun, without touching package.json, and is skipped without them.
-import { isBot } from "../src/http/bots.ts";
-import { createLru } from "../src/http/page-lru.ts";
-import { createRabbitholeMetrics } from "../src/metrics.ts";
+import { isBot } from "../src/http/guards/bots.ts";
+import { createLru } from "../src/http/page-cache/lru.ts";
+import { createRabbitholeMetrics } from "../src/ops/metrics.ts";
 import type { Row, Section } from "./report.ts";
 
 const TITLE = "Hot-path libraries against our own (issue 13)";

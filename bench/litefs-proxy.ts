@@ -25,7 +25,7 @@ const WHY = [
     "With one connection (no churn) it still adds ~76 µs a request: p50 124 µs against 48 µs " +
     "direct, 6,564 req/s against 21,199. No LiteFS setting changes either.",
   "So README.md offers the proxy-free setup (fly.toml `internal_port = 8081`): the app " +
-    "already answers what needs the primary with fly-replay itself (test/litefs.test.ts).",
+    "already answers what needs the primary with fly-replay itself (test/deploy/litefs.test.ts).",
 ];
 
 export async function benchLitefsProxy(): Promise<Section> {

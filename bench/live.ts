@@ -3,8 +3,8 @@
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { SYSTEM_PROMPT } from "../src/contract/prompt.ts";
 import { createAnthropicClient } from "../src/llm/anthropic.ts";
-import { SYSTEM_PROMPT } from "../src/llm/prompt.ts";
 import { htmlDoc, pageReply, startFakeAnthropic } from "../test/fixtures/fake-anthropic.ts";
 import { keyOf, listen, MODEL, startSite } from "../test/fixtures/site.ts";
 import { median, ms, type Section } from "./report.ts";

@@ -4,8 +4,9 @@
 // a request costs two indexed reads (has anything changed?) and a Blob already in memory.
 // In-process (app.fetch), so the figures are the server's work, not the network's.
 import { join } from "node:path";
-import { createApp } from "../src/http/app.ts";
-import { robotsTxt } from "../src/http/robots.ts";
+import { buildApp } from "../src/app/build.ts";
+import { defaultConfig } from "../src/config/config.ts";
+import { robotsTxt } from "../src/http/guards/robots.ts";
 import { createOfflineClient } from "../src/llm/offline.ts";
 import { openStore } from "../src/store/store.ts";
 import { removeDir, tempDir } from "./children.ts";
@@ -24,19 +25,13 @@ async function measure(count: number) {
   const path = join(dir, "site.db");
   await buildDb(path, { count, html: (key, i) => realisticPage(key, i) });
   const store = openStore(path);
-  const app = createApp({
+  // The defaults serve runs with: --bot-policy cached, robots.txt from the written pages.
+  const app = buildApp({
     store,
     llm: createOfflineClient(),
     price: null,
     logger: quiet,
-    ops: { botPolicy: "cached" },
-    config: {
-      depthLimit: 5,
-      maxTokens: 8192,
-      maxCostUsd: null,
-      loadingPage: false,
-      notFoundHtml: null,
-    },
+    config: defaultConfig(),
   });
   const get = async () => {
     const t = performance.now();

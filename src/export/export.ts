@@ -5,9 +5,9 @@
 
 import { mkdirSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
-import { UsageError } from "../errors.ts";
+import { UsageError } from "../core/errors.ts";
+import type { PageSummary } from "../core/types.ts";
 import { openStore, type Store } from "../store/store.ts";
-import type { PageSummary } from "../types.ts";
 import { assignFiles, MISSING_FILE } from "./files.ts";
 import { type LinkTargets, type MissingReason, rewriteLinks } from "./links.ts";
 import { type ExportedPage, entryPage, missingPage, robots, sitemap } from "./site-files.ts";

@@ -5,7 +5,7 @@
 // of loading a page. Only URLs change: the markup around them stays byte for byte (lol-html,
 // Bun's HTMLRewriter, rewrites attributes in place), so the page looks as the server sent it.
 
-import { normalizeLinkUrl } from "../keys.ts";
+import { normalizeLinkUrl } from "../core/keys.ts";
 import { hrefBetween, MISSING_FILE } from "./files.ts";
 
 /** Why a link has no page in the export. */

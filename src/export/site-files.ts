@@ -2,7 +2,8 @@
 // to, sitemap.xml, robots.txt, the manifest of what was exported, and (for an export of one
 // subtree) an index.html that opens it at its top.
 
-import { escapeHtml, jsString, layout } from "../http/layout.ts";
+import { html } from "../http/views/html.ts";
+import { jsString, layout } from "../http/views/layout.ts";
 import { hrefBetween, MISSING_FILE, urlPathOf } from "./files.ts";
 
 export interface ExportedPage {
@@ -44,22 +45,22 @@ document.getElementById("back").addEventListener("click", (e) => {
   return layout({
     title,
     script: `const REASONS = JSON.parse(${jsString(JSON.stringify(REASONS))});\n${script}`,
-    body: `<p class="eyebrow">Not in this export</p>
-<h1 id="title">${escapeHtml(title)}</h1>
-<p class="lead"><span id="which">The page this link leads to</span> <span id="why">${escapeHtml(lead)}</span></p>
+    body: html`<p class="eyebrow">Not in this export</p>
+<h1 id="title">${title}</h1>
+<p class="lead"><span id="which">The page this link leads to</span> <span id="why">${lead}</span></p>
 <p class="actions"><a class="button" id="back" href="index.html">Go back</a>
 <a class="button primary" href="index.html">Go to the start</a></p>`,
-  });
+  }).text;
 }
 
 /** index.html of an export that does not hold the homepage: it opens at `file`. */
 export function entryPage(file: string, key: string): string {
-  const href = escapeHtml(hrefBetween("index.html", file));
+  const href = hrefBetween("index.html", file);
   return layout({
     title: `Exported from ${key}`,
-    head: `\n<meta http-equiv="refresh" content="0; url=${href}">`,
-    body: `<h1>This export starts at <a href="${href}">${escapeHtml(key)}</a></h1>`,
-  });
+    head: html`\n<meta http-equiv="refresh" content="0; url=${href}">`,
+    body: html`<h1>This export starts at <a href="${href}">${key}</a></h1>`,
+  }).text;
 }
 
 /** Absolute URLs under `siteUrl` (which ends with "/"), or paths relative to the root without. */
@@ -86,5 +87,5 @@ ${map}`;
 }
 
 function escapeXml(text: string): string {
-  return escapeHtml(text).replace(/&#39;/g, "&apos;");
+  return Bun.escapeHTML(text).replace(/&#x27;/g, "&apos;");
 }

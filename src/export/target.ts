@@ -15,7 +15,7 @@ import {
   unlinkSync,
 } from "node:fs";
 import { join, posix } from "node:path";
-import { UsageError } from "../errors.ts";
+import { UsageError } from "../core/errors.ts";
 import { SITE_FILES } from "./files.ts";
 
 export const MANIFEST = "manifest.json";

@@ -3,7 +3,7 @@
 // that never grows, $X "left" in `stats`, and no reason why. Said once per stretch of refusals,
 // not once per visitor.
 
-import type { Logger } from "../types.ts";
+import type { Logger } from "../core/types.ts";
 import type { Budget } from "./budget.ts";
 
 const usd = (n: number) => `$${n.toFixed(n < 1 ? 4 : 2)}`;

@@ -2,8 +2,8 @@
 // worst-case cost before it starts, so that under any concurrency what is spent plus what is
 // reserved never passes the cap.
 
+import { TOOL_LIMITS } from "../llm/limits.ts";
 import { bandOf, type Price } from "../llm/prices.ts";
-import { TOOL_LIMITS } from "../llm/tool-limits.ts";
 
 // Floating-point sums of many small costs drift; a nano-dollar of slack keeps "exactly
 // exhausted" exact without letting a real overrun through.

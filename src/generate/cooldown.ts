@@ -3,7 +3,7 @@
 // A broken page (a brief the model always refuses, an upstream that always errors) was retried
 // and paid on every visit before (issue 12). A success, or a purge, forgets the key.
 
-import type { Clock } from "../types.ts";
+import type { Clock } from "../core/clock.ts";
 
 export const COOLDOWN_BASE_MS = 30_000;
 export const COOLDOWN_MAX_MS = 3_600_000;

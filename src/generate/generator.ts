@@ -2,19 +2,24 @@
 // is refused before it starts when the budget cannot cover its first call, or while the
 // upstream has rejected our API key.
 
+import { SYSTEM_PROMPT } from "../contract/prompt.ts";
+import type { Clock } from "../core/clock.ts";
+import type { LlmClient, Logger, Mapping } from "../core/types.ts";
 import type { Price } from "../llm/prices.ts";
-import { SYSTEM_PROMPT } from "../llm/prompt.ts";
-import { createPlanner, type PagePlan } from "../memory/plan.ts";
 import type { Store } from "../store/store.ts";
-import type { Clock, LlmClient, Logger, Mapping } from "../types.ts";
 import { createBudget, roundCeilingUsd } from "./budget.ts";
 import { budgetNotices } from "./budget-notice.ts";
 import { createCooldown } from "./cooldown.ts";
 import { Fanout } from "./fanout.ts";
 import { createLedger } from "./ledger.ts";
-import { type FailureKind, type FlightResult, type GenerationEvent, runGeneration } from "./run.ts";
-
-export type { FailureKind, FlightResult, GenerationEvent } from "./run.ts";
+import { createPlanner, type PagePlan } from "./plan.ts";
+import {
+  type Failure,
+  type FailureKind,
+  type FlightResult,
+  type GenerationEvent,
+  runGeneration,
+} from "./run.ts";
 
 export interface GeneratorOptions {
   store: Store;
@@ -54,11 +59,8 @@ export interface Flight {
   html(): string;
 }
 
-export interface Refusal {
-  refused: FailureKind;
-  reason: string;
-  retryAfterSec?: number;
-}
+/** A flight refused before it starts: the same shape as a failed one. */
+export type Refusal = Failure;
 
 export type Generator = ReturnType<typeof createGenerator>;
 
@@ -98,7 +100,7 @@ export function createGenerator(opts: GeneratorOptions) {
   if (cappedPrice && home) notices.atStart(firstCallCeiling(home, cappedPrice));
 
   function refuse(key: string, r: Refusal): Refusal {
-    failures.set(key, { kind: r.refused, reason: r.reason });
+    failures.set(key, { kind: r.kind, reason: r.reason });
     return r;
   }
 
@@ -107,7 +109,7 @@ export function createGenerator(opts: GeneratorOptions) {
     const c = cooldown.explain(key);
     if (!c) return null;
     const kind = failures.get(key)?.kind === "refusal" ? "refusal" : "failed";
-    return { refused: kind, ...c };
+    return { ok: false, kind, ...c };
   }
 
   function settled(m: Mapping, result: FlightResult, event: GenerationEvent): void {
@@ -150,13 +152,13 @@ export function createGenerator(opts: GeneratorOptions) {
     // the spend it refused is not in it yet), nothing new starts.
     if (!ledger.flush()) {
       const reason = "New pages are paused: the site cannot save them right now.";
-      return refuse(m.key, { refused: "unavailable", reason });
+      return refuse(m.key, { ok: false, kind: "unavailable", reason });
     }
     const cool = coolingRefusal(m.key);
     if (cool) return cool;
     if (clock.now() < blockedUntil) {
       const reason = "New pages cannot be written right now; please try again later.";
-      return refuse(m.key, { refused: "unavailable", reason });
+      return refuse(m.key, { ok: false, kind: "unavailable", reason });
     }
     return null;
   }
@@ -168,7 +170,7 @@ export function createGenerator(opts: GeneratorOptions) {
       if (refused || !cappedPrice) return refused;
       const left = budget.leftUsd();
       if (left === null || firstCallCeiling(m, cappedPrice) <= left) return null;
-      return { refused: "budget", reason: "The budget is spent." };
+      return { ok: false, kind: "budget", reason: "The budget is spent." };
     },
     /** The flight for `key`, joining one under way or starting one, or why it cannot start. */
     start(m: Mapping): Flight | Refusal {
@@ -183,7 +185,7 @@ export function createGenerator(opts: GeneratorOptions) {
         reservation = budget.reserve(first);
         if (!reservation) {
           notices.refused(first);
-          return refuse(m.key, { refused: "budget", reason: "The budget is spent." });
+          return refuse(m.key, { ok: false, kind: "budget", reason: "The budget is spent." });
         }
         notices.admitted();
       }
@@ -274,5 +276,5 @@ function roughSize(m: Mapping): number {
 }
 
 export function isRefusal(x: Flight | Refusal): x is Refusal {
-  return "refused" in x;
+  return "ok" in x;
 }

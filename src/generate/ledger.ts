@@ -5,8 +5,8 @@
 // Before this, a failed write threw the spend away: eight paid calls on a full disk left `stats`
 // unchanged and --max-cost overrun without bound (issue 12).
 
+import type { Attempt, Logger } from "../core/types.ts";
 import type { Store } from "../store/store.ts";
-import type { Attempt, Logger } from "../types.ts";
 
 export type Ledger = ReturnType<typeof createLedger>;
 

@@ -4,9 +4,9 @@
 // page, its copies, a new ETag and the purge-log entry that tells other processes to forget the
 // page they hold are written in one transaction (store/versions.ts).
 
+import { encodePage } from "../encoding/encode.ts";
 import { etagOf, type Store } from "../store/store.ts";
 import type { PageVersion } from "../store/versions.ts";
-import { encodePage } from "./encode.ts";
 
 export type RollbackOutcome =
   | { kind: "restored"; version: number; replaced: number | null }

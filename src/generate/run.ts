@@ -1,21 +1,28 @@
 // One generation from start to ledger: call the model (every round covered by the budget),
 // stream its HTML to the fanout, then store the page with its children, or record the failure.
 
-import { UpstreamError } from "../errors.ts";
+import type { Clock } from "../core/clock.ts";
+import { UpstreamError } from "../core/errors.ts";
+import type { Attempt, AttemptOutcome, LlmClient, Mapping, Usage } from "../core/types.ts";
+import { ZERO_USAGE } from "../core/types.ts";
+import { encodePage } from "../encoding/encode.ts";
 import { costOf, type Price } from "../llm/prices.ts";
-import { originalRequest, type PagePlan } from "../memory/plan.ts";
 import type { Store } from "../store/store.ts";
-import type { Attempt, AttemptOutcome, Clock, LlmClient, Mapping, Usage } from "../types.ts";
-import { ZERO_USAGE } from "../types.ts";
 import { type Reservation, roundCeilingUsd } from "./budget.ts";
-import { encodePage } from "./encode.ts";
 import type { Fanout } from "./fanout.ts";
 import type { Ledger } from "./ledger.ts";
+import { originalRequest, type PagePlan } from "./plan.ts";
 
 export type FailureKind = "failed" | "refusal" | "budget" | "unavailable";
-export type FlightResult =
-  | { ok: true }
-  | { ok: false; kind: FailureKind; reason: string; retryAfterSec?: number };
+/** Why a page was not written (or will not be started): the one failure shape. */
+export interface Failure {
+  ok: false;
+  kind: FailureKind;
+  reason: string;
+  /** When to ask again, if known (a cool-down, the budget). */
+  retryAfterSec?: number;
+}
+export type FlightResult = { ok: true } | Failure;
 
 /** What one generation did, for logs and metrics. */
 export interface GenerationEvent {

@@ -11,8 +11,8 @@ import type {
   MessageDeltaUsage,
   RawMessageStreamEvent,
 } from "@anthropic-ai/sdk/resources/messages";
-import { UpstreamError } from "../errors.ts";
-import { type StopReason, type Usage, ZERO_USAGE } from "../types.ts";
+import { UpstreamError } from "../core/errors.ts";
+import { type StopReason, type Usage, ZERO_USAGE } from "../core/types.ts";
 import { ConsumerError, feed, kindOf, StallError, watchStream } from "./stream-guard.ts";
 
 export function addUsage(sum: Usage, u: Usage): void {

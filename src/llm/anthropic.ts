@@ -15,21 +15,21 @@ import type {
   MessageParam,
   ToolUnion,
 } from "@anthropic-ai/sdk/resources/messages";
-import { UpstreamError } from "../errors.ts";
+import { CONTINUE_PROMPT } from "../contract/prompt.ts";
+import { UpstreamError } from "../core/errors.ts";
 import {
   type GenerateRequest,
   type GenerateResult,
   type LlmClient,
   type Usage,
   ZERO_USAGE,
-} from "../types.ts";
+} from "../core/types.ts";
 import { addUsage, asParams, Round, streamRound, toUpstreamError } from "./anthropic-stream.ts";
 import { fitRound } from "./context.ts";
+import { TOOL_LIMITS } from "./limits.ts";
 import { type Effort, type ThinkingParams, thinkingFor, traitsOf } from "./models.ts";
 import { PageText } from "./page-text.ts";
-import { CONTINUE_PROMPT } from "./prompt.ts";
 import { DEFAULT_STALL_MS, MAX_CONTINUATIONS } from "./stream-guard.ts";
-import { TOOL_LIMITS } from "./tool-limits.ts";
 
 export interface AnthropicClientOptions {
   apiKey: string;
@@ -43,7 +43,7 @@ export interface AnthropicClientOptions {
   maxRetries?: number;
   /** Longest wait for response headers (the SDK's own timeout; default 10 minutes). */
   timeoutMs?: number;
-  /** Longest silence inside a stream before the call counts as stalled. */
+  /** Longest silence inside a stream before the call counts as stalled (--stall-timeout). */
   stallMs?: number;
   /** --context-tokens: prompt plus output of every call stays within it; null: no bound. */
   contextTokens?: number | null;
@@ -51,7 +51,6 @@ export interface AnthropicClientOptions {
 
 /** API calls per generation, pause_turn and max_tokens continuations included. */
 export const MAX_ROUNDS = 10;
-export { DEFAULT_STALL_MS, MAX_CONTINUATIONS } from "./stream-guard.ts";
 
 /** Claude's server tools, bounded per call (TOOL_LIMITS) so a round's worst case can be reserved. */
 export const WEB_TOOLS: ToolUnion[] = [

@@ -6,9 +6,9 @@
 // The hook for site context (the site memory's bible, ancestors, passages): `contextRoom` says
 // how many tokens of it fit beside the bare page request; the context shrinks to that first.
 
-import { UpstreamError } from "../errors.ts";
-import type { Usage } from "../types.ts";
-import { buildUserPrompt, SYSTEM_PROMPT } from "./prompt.ts";
+import { buildUserPrompt, SYSTEM_PROMPT } from "../contract/prompt.ts";
+import { UpstreamError } from "../core/errors.ts";
+import type { Usage } from "../core/types.ts";
 
 /**
  * Tokens of `text`, estimated from above for a tokenizer we cannot see: 3 UTF-8 bytes a token.

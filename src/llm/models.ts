@@ -70,7 +70,7 @@ export function thinkingFor(model: string, effort: Effort | null): ThinkingParam
 /**
  * End-of-life dates of deprecated models: a copy of the SDK's own list
  * (@anthropic-ai/sdk 1.12.0, internal/data/deprecated-models.ts, which the package does not
- * export); test/models.test.ts fails when the installed SDK's list differs.
+ * export); test/llm/models.test.ts fails when the installed SDK's list differs.
  */
 export const RETIREMENTS: Readonly<Record<string, string>> = Object.freeze({
   "claude-mythos-preview": "2026-06-30",

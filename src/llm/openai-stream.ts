@@ -8,8 +8,8 @@ import type {
   ChatCompletionChunk,
   ChatCompletionCreateParamsStreaming,
 } from "openai/resources/chat/completions";
-import { UpstreamError } from "../errors.ts";
-import { type StopReason, type Usage, ZERO_USAGE } from "../types.ts";
+import { UpstreamError } from "../core/errors.ts";
+import { type StopReason, type Usage, ZERO_USAGE } from "../core/types.ts";
 import { ConsumerError, feed, kindOf, StallError, watchStream } from "./stream-guard.ts";
 
 /** What one call has streamed so far. */

@@ -9,19 +9,19 @@ import type {
   ChatCompletionCreateParamsStreaming,
   ChatCompletionMessageParam,
 } from "openai/resources/chat/completions";
-import { UpstreamError } from "../errors.ts";
+import { CONTINUE_PROMPT } from "../contract/prompt.ts";
+import { UpstreamError } from "../core/errors.ts";
 import {
   type GenerateRequest,
   type GenerateResult,
   type LlmClient,
   type Usage,
   ZERO_USAGE,
-} from "../types.ts";
+} from "../core/types.ts";
 import { addUsage } from "./anthropic-stream.ts";
 import { fitRound } from "./context.ts";
 import { ChatRound, streamChat, toUpstreamError } from "./openai-stream.ts";
 import { PageText } from "./page-text.ts";
-import { CONTINUE_PROMPT } from "./prompt.ts";
 import { DEFAULT_STALL_MS, MAX_CONTINUATIONS } from "./stream-guard.ts";
 
 export interface OpenAIClientOptions {

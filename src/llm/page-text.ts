@@ -2,7 +2,7 @@
 // raw text loses its thinking (think-filter.ts) when the model may write some, and a round that
 // continues after a user turn is joined to the page by a seam (seam.ts). Both clients use it.
 
-import { pageStart } from "./parse.ts";
+import { pageStart } from "../contract/parse.ts";
 import { Seam } from "./seam.ts";
 import { ThinkFilter } from "./think-filter.ts";
 

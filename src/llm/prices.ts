@@ -1,7 +1,7 @@
 // The one place that knows what Claude costs. An id missing here has an unknown cost, and a
 // budget cannot be enforced on an unknown cost, so callers must refuse a budget without prices.
 
-import type { Usage } from "../types.ts";
+import type { Usage } from "../core/types.ts";
 
 /**
  * USD per million tokens, and per 1,000 web searches. `cacheWrite` is the 5-minute rate (what

@@ -1,7 +1,7 @@
 // What every streamed LLM call shares, whichever SDK makes it: the stall watchdog, the markers
 // of why a stream ended early, and what an HTTP status means for the failure page and the log.
 
-import type { UpstreamError } from "../errors.ts";
+import type { UpstreamError } from "../core/errors.ts";
 
 /** Continuations of a page cut off by the output cap, before it counts as a failure. */
 export const MAX_CONTINUATIONS = 3;

@@ -4,7 +4,7 @@
 // reasoning parser). None of it is page text: this filter takes it out of a round's text as it
 // streams, before the HTML filter and the parser see it, whatever chunk boundaries split a tag.
 
-import { pageStart } from "./parse.ts";
+import { pageStart } from "../contract/parse.ts";
 
 const OPEN = "<think>";
 const CLOSE = "</think>";

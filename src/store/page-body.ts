@@ -1,7 +1,7 @@
 // The hot read's statements, one per encoding a client may want, so that a cache miss reads
 // the one column it sends and nothing else.
 import type { Database, Statement } from "bun:sqlite";
-import type { Encoding, PageBody } from "../types.ts";
+import type { Encoding, PageBody } from "../core/types.ts";
 
 // html is TEXT: CAST returns its UTF-8 bytes as they are stored. Pages stored before compression
 // existed have no br or gzip: the next best comes back, named, in the same read. Every read

@@ -1,7 +1,7 @@
 import { existsSync } from "node:fs";
-import type { Cluster } from "../cluster.ts";
-import type { MemoryStore } from "../memory/store.ts";
-import type { Stats } from "../types.ts";
+import type { Stats } from "../core/types.ts";
+import type { Cluster } from "./litefs.ts";
+import type { MemoryStore } from "./memory.ts";
 import { type OpenOptions, openStore, type Store } from "./store.ts";
 
 const EMPTY_STATS: Stats = {

@@ -1,5 +1,5 @@
 import type { Database } from "bun:sqlite";
-import { MEMORY_MIGRATION } from "../memory/schema.ts";
+import { MEMORY_MIGRATION } from "./memory-schema.ts";
 
 // Each entry moves the schema one version up; `PRAGMA user_version` says how many have run.
 // Append only: a released migration is never edited, so old databases upgrade the same way.
@@ -58,7 +58,7 @@ const MIGRATIONS: (string | ((db: Database) => void))[] = [
   // robots.txt lists the written pages shallowest first: an index that holds the whole answer,
   // so building it never reads a page's HTML (a table scan took ~170 ms at 30,000 pages).
   `CREATE INDEX IF NOT EXISTS pages_depth_key ON pages (depth, key);`,
-  // Site memory (src/memory/): the bible, the link's words as the next page's title, the
+  // Site memory (store/memory.ts): the bible, the link's words as the next page's title, the
   // canon of invented facts, and a full-text index of what pages say (FTS5, bm25).
   MEMORY_MIGRATION,
   // Versions (versions.ts): a page is never lost. Deleting a page row (purge, regenerate, a

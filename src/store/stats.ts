@@ -1,6 +1,6 @@
 // The totals behind `rabbithole stats` and the admin view: pages, mappings, the ledger's sums.
 import type { Database } from "bun:sqlite";
-import type { ModelSpend, Stats } from "../types.ts";
+import type { ModelSpend, Stats } from "../core/types.ts";
 
 export function readStats(db: Database): Stats {
   const one = <T>(sql: string) => db.query(sql).get() as T;

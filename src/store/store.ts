@@ -1,7 +1,6 @@
 import { Database } from "bun:sqlite";
 import { existsSync, statSync } from "node:fs";
-import { UsageError } from "../errors.ts";
-import { type MemoryStore, memoryStore, type PageMemory } from "../memory/store.ts";
+import { UsageError } from "../core/errors.ts";
 import type {
   Attempt,
   CachedPage,
@@ -13,7 +12,8 @@ import type {
   SiteNode,
   Stats,
   Usage,
-} from "../types.ts";
+} from "../core/types.ts";
+import { type MemoryStore, memoryStore, type PageMemory } from "./memory.ts";
 import { pageBodyQueries } from "./page-body.ts";
 import { migrate, SCHEMA_VERSION, schemaVersion } from "./schema.ts";
 import { readStats } from "./stats.ts";
@@ -48,7 +48,7 @@ export interface Store {
   /** Stores a finished page, its children, its ledger row (and what it adds to the site's
    * memory) in one transaction. */
   savePage(page: NewPage, children: Mapping[], attempt: Attempt, memory?: PageMemory): void;
-  /** The site's memory: bible, canon, full-text index (src/memory/). */
+  /** The site's memory: bible, canon, full-text index (store/memory.ts). */
   readonly memory: MemoryStore;
   /** Records a failed or unfinished attempt: its money was spent all the same. */
   recordAttempt(attempt: Attempt): void;

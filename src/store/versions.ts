@@ -3,7 +3,7 @@
 // regeneration, a rollback). Reading them, and putting a kept one back.
 
 import type { Database } from "bun:sqlite";
-import { plainText } from "../memory/text.ts";
+import { plainText } from "../core/text.ts";
 
 export interface PageVersion {
   /** Given when the page was stored, kept for life: `rollback URL 2` always means that page. */

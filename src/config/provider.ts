@@ -1,0 +1,115 @@
+// Who writes the pages: Anthropic's API or a server that speaks it (Ollama, llama.cpp, vLLM), or
+// an OpenAI-compatible one (OpenAI, OpenRouter, vLLM, LM Studio, Ollama's /v1). Resolves
+// --provider, --base-url, the API key, the web tools' default and --context-tokens, and refuses
+// the combinations that cannot work, naming the value.
+
+import { UsageError } from "../core/errors.ts";
+import { pageNeeds } from "../llm/context.ts";
+import { type Env, type Flags, fromEnv, intOf, pick, type Raw, resolveBool } from "./values.ts";
+
+export const PROVIDERS = ["anthropic", "openai"] as const;
+export type Provider = (typeof PROVIDERS)[number];
+
+export interface ProviderConfig {
+  provider: Provider;
+  /** The provider's key (ANTHROPIC_API_KEY or OPENAI_API_KEY); optional with a base URL. */
+  apiKey: string | null;
+  /** --base-url or the provider's env twin; null: the provider's own API. */
+  baseURL: string | null;
+  /** Claude's server tools: on against Anthropic's own API unless turned off, elsewhere only forced. */
+  webTools: boolean;
+  /** --context-tokens: bound on prompt plus output per call; null: none. */
+  contextTokens: number | null;
+}
+
+const KEY_ENV: Record<Provider, string> = {
+  anthropic: "ANTHROPIC_API_KEY",
+  openai: "OPENAI_API_KEY",
+};
+const BASE_ENV: Record<Provider, string> = {
+  anthropic: "ANTHROPIC_BASE_URL",
+  openai: "OPENAI_BASE_URL",
+};
+
+export function resolveProviderConfig(flags: Flags, env: Env, offline: boolean): ProviderConfig {
+  const rawProvider = pick(flags, env, "provider", "RABBITHOLE_PROVIDER");
+  const provider = rawProvider ? providerOf(rawProvider) : "anthropic";
+  const baseURL = baseUrlOf(pick(flags, env, "base-url", BASE_ENV[provider]), provider);
+  const apiKey = fromEnv(env, KEY_ENV[provider])?.value.trim() || null;
+  const forced = resolveBool(flags, env, "web-tools", "RABBITHOLE_WEB_TOOLS");
+  if (provider === "openai" && forced === true) {
+    throw new UsageError(
+      "--web-tools (or RABBITHOLE_WEB_TOOLS) needs --provider anthropic: web_search and " +
+        "web_fetch are Claude's server tools, Chat Completions has none",
+    );
+  }
+  const effort = pick(flags, env, "effort", "RABBITHOLE_EFFORT");
+  if (provider === "openai" && effort && !offline) {
+    throw new UsageError(`${effort.where} steers Claude's thinking: --provider openai takes none`);
+  }
+  const rawBound = pick(flags, env, "context-tokens", "RABBITHOLE_CONTEXT_TOKENS");
+  const contextTokens = rawBound ? contextTokensOf(rawBound) : null;
+  if (!offline && apiKey === null && baseURL === null) throw noKey(provider);
+  return {
+    provider,
+    apiKey,
+    baseURL,
+    // Server tools exist only on Anthropic's own API: a compatible server refuses or ignores them.
+    webTools: forced ?? (provider === "anthropic" && isAnthropicApi(baseURL)),
+    contextTokens,
+  };
+}
+
+function providerOf(raw: Raw): Provider {
+  const provider = PROVIDERS.find((p) => p === raw.value.trim().toLowerCase());
+  if (!provider)
+    throw new UsageError(`${raw.where} is not a provider: use ${PROVIDERS.join(" or ")}`);
+  return provider;
+}
+
+/** Anthropic's own API, where the server tools exist. */
+export function isAnthropicApi(baseURL: string | null): boolean {
+  return baseURL === null || URL.parse(baseURL)?.hostname === "api.anthropic.com";
+}
+
+function baseUrlOf(raw: Raw | undefined, provider: Provider): string | null {
+  if (!raw) return null;
+  const url = URL.parse(raw.value);
+  if (!url || (url.protocol !== "http:" && url.protocol !== "https:")) {
+    throw new UsageError(`${raw.where} is not an http(s) URL`);
+  }
+  // The Anthropic SDK appends /v1/messages itself: a base ending in /v1 would ask /v1/v1/messages.
+  if (provider === "anthropic" && /\/v1\/?$/.test(url.pathname)) {
+    throw new UsageError(
+      `${raw.where} ends in /v1: for --provider anthropic give the server's root ` +
+        `(like ${url.origin}), the SDK adds /v1/messages`,
+    );
+  }
+  return raw.value;
+}
+
+function contextTokensOf(raw: Raw): number {
+  const bound = intOf(raw, 1, 10_000_000, "a number of tokens (like 8192)");
+  const needs = pageNeeds();
+  if (bound < needs) {
+    throw new UsageError(
+      `${raw.where} is below what one page needs: ~${needs} tokens (the system prompt, a ` +
+        "page's brief and room to write it); give at least that, and as much to the model server",
+    );
+  }
+  return bound;
+}
+
+function noKey(provider: Provider): UsageError {
+  if (provider === "openai") {
+    return new UsageError(
+      "--provider openai needs a key or a server: set OPENAI_API_KEY (export " +
+        "OPENAI_API_KEY=sk-...), or give --base-url for a local server that takes none",
+    );
+  }
+  return new UsageError(
+    "no Anthropic API key: set ANTHROPIC_API_KEY (export ANTHROPIC_API_KEY=sk-ant-...), " +
+      "give --base-url for a local server that takes none, or pass --offline to serve " +
+      "placeholder pages without one",
+  );
+}
