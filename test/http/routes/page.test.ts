@@ -2,73 +2,16 @@
 // synchronously, and each other way a page request ends says so in the request's Visit.
 
 import { afterEach, describe, expect, test } from "bun:test";
-import type { Mapping } from "../../../src/core/types.ts";
-import { createGenerator } from "../../../src/generate/generator.ts";
-import { createClickAhead } from "../../../src/http/guards/click-ahead.ts";
-import { createPageCache } from "../../../src/http/page-cache/page-cache.ts";
-import { pageHeaders } from "../../../src/http/respond/page-headers.ts";
-import type { Visit } from "../../../src/http/respond/visit.ts";
-import type { RouteContext } from "../../../src/http/routes/context.ts";
 import { servePage } from "../../../src/http/routes/page.ts";
-import { createOfflineClient } from "../../../src/llm/offline.ts";
-import { type Cluster, standalone } from "../../../src/store/litefs.ts";
-import { openStore, type Store } from "../../../src/store/store.ts";
-import { seedPage } from "../../fixtures/seed.ts";
-import { memoryLogger } from "../../fixtures/site.ts";
+import type { Cluster } from "../../../src/store/litefs.ts";
+import {
+  closeRouteContexts,
+  NAVIGATE,
+  routeContext as route,
+  visitOf as visit,
+} from "../../fixtures/route-context.ts";
 
-const NAVIGATE = { "sec-fetch-mode": "navigate", "sec-fetch-dest": "document" };
-const CHROME = "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 Chrome/130.0 Safari/537.36";
-
-const opened: { store: Store; ctx: RouteContext }[] = [];
-afterEach(async () => {
-  for (const { store, ctx } of opened.splice(0)) {
-    await ctx.generator.drain();
-    ctx.pages.close();
-    store.close();
-  }
-});
-
-function route(o: Partial<RouteContext> = {}): RouteContext {
-  const store = openStore(":memory:");
-  store.setSeed("A homepage about moons");
-  const child: Mapping = { key: "/io.html", prompt: "Io", depth: 2, parent: "/" };
-  seedPage(store, "/", { children: [child] });
-  const clock = { now: Date.now };
-  const generator = createGenerator({
-    store,
-    llm: createOfflineClient({ chunkDelayMs: 0 }),
-    clock,
-    logger: memoryLogger(),
-    depthLimit: 5,
-    maxTokens: 8192,
-    memory: false,
-    maxCostUsd: null,
-    price: null,
-  });
-  const ctx: RouteContext = {
-    store,
-    generator,
-    pages: createPageCache({ store, maxBytes: 2 ** 20, headers: pageHeaders(null) }),
-    clock,
-    cluster: standalone,
-    admission: { botPolicy: "cached", trustFly: false, limiter: null, gate: null },
-    clickAhead: createClickAhead(generator, clock),
-    clickAheadMs: 0,
-    pageHeaders: pageHeaders(null),
-    depthLimit: 5,
-    loadingPage: false,
-    notFoundHtml: null,
-    ...o,
-  };
-  opened.push({ store, ctx });
-  return ctx;
-}
-
-function visit(path: string, init: RequestInit = {}): Visit {
-  const headers = { "user-agent": CHROME, ...(init.headers as Record<string, string>) };
-  const req = new Request(`http://rabbithole.test${path}`, { ...init, headers });
-  return { req, path, server: undefined, started: 0, outcome: "system" };
-}
+afterEach(closeRouteContexts);
 
 describe("page route", () => {
   test("a cached page: a Response at once (no promise), 200 with its ETag, then 304", async () => {
