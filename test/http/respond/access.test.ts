@@ -3,8 +3,16 @@
 import { afterEach, describe, expect, test } from "bun:test";
 import type { Role } from "../../../src/core/role.ts";
 import type { RequestLine } from "../../../src/core/types.ts";
+import { observe } from "../../../src/http/respond/access.ts";
+import { createRabbitholeMetrics } from "../../../src/ops/metrics.ts";
 import { htmlDoc, pageReply } from "../../fixtures/fake-anthropic.ts";
-import { keyOf, type Site, type SiteOptions, startSite } from "../../fixtures/site.ts";
+import {
+  keyOf,
+  memoryLogger,
+  type Site,
+  type SiteOptions,
+  startSite,
+} from "../../fixtures/site.ts";
 
 const HOME = pageReply(htmlDoc("Home"), [
   { url: "/a.html", prompt: "A" },
@@ -113,5 +121,48 @@ describe("request ids", () => {
     await s.get(`/${"y".repeat(2000)}`);
     expect(last(s)).toMatchObject({ status: 414 });
     expect(last(s).path.length).toBeLessThanOrEqual(512);
+  });
+});
+
+describe("observe on its own", () => {
+  const visit = (path: string, headers: Record<string, string> = {}) => ({
+    req: new Request(`http://rabbithole.test${path}`, { method: "HEAD", headers }),
+    path,
+    server: undefined,
+    started: 0,
+    outcome: "hit" as const,
+  });
+
+  test("the cheap request() line when the logger has one, info() otherwise; ms to 0.01", () => {
+    const lines: RequestLine[] = [];
+    const fast = { ...memoryLogger(), request: (l: RequestLine) => lines.push(l) };
+    observe(fast, undefined, visit("/a.html"), new Response(null, { status: 304 }), 1.23456);
+    expect(lines).toHaveLength(1);
+    expect(lines[0]).toMatchObject({ method: "HEAD", path: "/a.html", status: 304, ms: 1.23 });
+    expect(fast.lines).toHaveLength(0);
+    const plain = memoryLogger();
+    observe(plain, undefined, visit("/a.html"), new Response(), 0.5);
+    expect(plain.lines).toEqual([
+      { level: "info", args: ["request", expect.objectContaining({ outcome: "hit", ms: 0.5 })] },
+    ]);
+  });
+
+  test("each request is counted by outcome and status, its duration in seconds", () => {
+    const metrics = createRabbitholeMetrics();
+    observe(memoryLogger(), metrics, visit("/a.html"), new Response(null, { status: 200 }), 250);
+    const text = metrics.registry.expose();
+    expect(text).toContain('rabbithole_requests_total{outcome="hit",status="200"} 1');
+    expect(text).toContain('rabbithole_request_duration_seconds_bucket{outcome="hit",le="0.25"} 1');
+    expect(text).toContain('rabbithole_request_duration_seconds_bucket{outcome="hit",le="0.1"} 0');
+  });
+
+  test("an id of 128 safe characters is Fly's; one more and it is ours", () => {
+    const lines: RequestLine[] = [];
+    const log = { ...memoryLogger(), request: (l: RequestLine) => lines.push(l) };
+    const ok = "a".repeat(128);
+    observe(log, undefined, visit("/", { "fly-request-id": ok }), new Response(), 1);
+    observe(log, undefined, visit("/", { "fly-request-id": `${ok}a` }), new Response(), 1);
+    expect(lines[0]?.id).toBe(ok);
+    expect(lines[1]?.id).not.toContain("aaaa");
   });
 });
