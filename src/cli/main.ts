@@ -138,9 +138,10 @@ export async function main(argv: string[]): Promise<void> {
 async function printHelp(cmd: CommandDef<ArgsDef>, parent?: CommandDef<ArgsDef>): Promise<void> {
   let text = await renderUsage(cmd, parent);
   if (cmd === root || cmd === serve) text += ENV_HELP;
-  // citty pads every column, leaving trailing blanks; it also colours even when piped.
-  text = text.replace(/[ \t]+$/gm, "");
-  print(process.stdout.isTTY ? text : stripVTControlCharacters(text));
+  // citty colours even when piped; it also pads every column, leaving trailing blanks, some
+  // before a colour's reset code: so the colours go first, then the blanks.
+  if (!process.stdout.isTTY) text = stripVTControlCharacters(text);
+  print(text.replace(/[ \t]+$/gm, ""));
 }
 
 function print(text: string): void {
