@@ -78,7 +78,7 @@ function nothingAt(key: string): UsageError {
 }
 
 function nothingKept(key: string, n: number | null): UsageError {
-  const which = n === null ? "a kept version" : `a version ${n}`;
+  const which = n === null ? "kept version" : `version ${n}`;
   return new UsageError(`"${key}" has no ${which} to roll back to (rabbithole versions ${key})`);
 }
 
