@@ -3,6 +3,7 @@
 
 import { describe, expect, test } from "bun:test";
 import { resolveServeConfig } from "../../src/config/config.ts";
+import { isAnthropicApi, resolveProviderConfig } from "../../src/config/provider.ts";
 import type { Env, Flags } from "../../src/config/values.ts";
 import { pageNeeds } from "../../src/llm/context.ts";
 import { usageError } from "../fixtures/usage.ts";
@@ -81,5 +82,41 @@ describe("--context-tokens", () => {
     expect(low).toContain(`~${needs} tokens`);
     expect(resolve({ offline: true, "context-tokens": String(needs) }).contextTokens).toBe(needs);
     expect(refused({ offline: true, "context-tokens": "8k" })).toContain('--context-tokens "8k"');
+  });
+});
+
+describe("resolveProviderConfig on its own", () => {
+  test("offline, no key is needed and --effort is no error; the web tools rule still holds", () => {
+    expect(resolveProviderConfig({}, {}, true)).toEqual({
+      provider: "anthropic",
+      apiKey: null,
+      baseURL: null,
+      webTools: true,
+      contextTokens: null,
+    });
+    const openai = { provider: "openai", effort: "high" };
+    expect(resolveProviderConfig(openai, {}, true)).toMatchObject({
+      provider: "openai",
+      webTools: false,
+    });
+    expect(usageError(() => resolveProviderConfig(openai, {}, false)).message).toContain(
+      "--effort",
+    );
+    const tools = { provider: "openai", "web-tools": true };
+    expect(usageError(() => resolveProviderConfig(tools, {}, true)).message).toContain(
+      "--web-tools",
+    );
+    // A blank key is no key.
+    const blank = () => resolveProviderConfig({}, { ANTHROPIC_API_KEY: "  " }, false);
+    expect(usageError(blank).message).toContain("no Anthropic API key");
+  });
+
+  test("isAnthropicApi: no base URL, or Anthropic's own host on any path or scheme", () => {
+    expect(isAnthropicApi(null)).toBe(true);
+    expect(isAnthropicApi("https://api.anthropic.com")).toBe(true);
+    expect(isAnthropicApi("https://API.anthropic.com/proxy")).toBe(true);
+    expect(isAnthropicApi("https://api.anthropic.com.evil.test")).toBe(false);
+    expect(isAnthropicApi("http://localhost:11434")).toBe(false);
+    expect(isAnthropicApi("not a url")).toBe(false);
   });
 });
