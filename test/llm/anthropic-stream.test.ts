@@ -132,7 +132,7 @@ describe("failures → UpstreamError kinds, with the usage paid so far", () => {
     };
     for (const [status, kind] of Object.entries(kinds)) {
       const { error } = await round({ httpError: { status: Number(status), message: "no" } });
-      expect({ status, kind: error?.kind }).toEqual({ status, kind });
+      expect([status, error?.kind]).toEqual([status, kind]);
       expect(error?.message).toStartWith(`Anthropic API ${status} `);
     }
   });

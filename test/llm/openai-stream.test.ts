@@ -153,7 +153,7 @@ describe("failures → UpstreamError kinds", () => {
     };
     for (const [status, kind] of Object.entries(kinds)) {
       const { error } = await chat({ httpError: { status: Number(status), message: "no" } });
-      expect({ status, kind: error?.kind }).toEqual({ status, kind });
+      expect([status, error?.kind]).toEqual([status, kind]);
       expect(error?.message).toStartWith(`OpenAI-compatible API ${status} `);
     }
     const { error } = await chat({ httpError: { status: 429, message: "slow down" } });
