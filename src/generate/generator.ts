@@ -7,6 +7,7 @@ import type { Clock } from "../core/clock.ts";
 import type { LlmClient, Logger, Mapping } from "../core/types.ts";
 import type { Price } from "../llm/prices.ts";
 import type { Store } from "../store/store.ts";
+import { logAttempt } from "./attempt-log.ts";
 import { createBudget, roundCeilingUsd } from "./budget.ts";
 import { budgetNotices } from "./budget-notice.ts";
 import { createCooldown } from "./cooldown.ts";
@@ -114,35 +115,8 @@ export function createGenerator(opts: GeneratorOptions) {
 
   function settled(m: Mapping, result: FlightResult, event: GenerationEvent): void {
     if (!capped) budget.record(event.costUsd);
-    if (event.error?.kind === "auth") {
-      blockedUntil = clock.now() + (opts.authCooldownMs ?? 60_000);
-      const [api, key] =
-        llm.provider === "openai"
-          ? ["OpenAI-compatible", "OPENAI_API_KEY"]
-          : ["Anthropic", "ANTHROPIC_API_KEY"];
-      logger.error(
-        `the ${api} API rejected the API key: check ${key}; new pages are ` +
-          "refused with 503 for a minute at a time until it is fixed",
-        { key: m.key, error: event.error.message },
-      );
-    }
-    const log = event.outcome === "ok" ? logger.info : logger.warn;
-    log("generation", {
-      key: m.key,
-      model: event.model,
-      outcome: event.outcome,
-      inputTokens: event.usage.inputTokens,
-      outputTokens: event.usage.outputTokens,
-      cacheWriteTokens: event.usage.cacheWriteTokens,
-      cacheReadTokens: event.usage.cacheReadTokens,
-      webSearches: event.usage.webSearches,
-      costUsd: event.costUsd,
-      rounds: event.rounds,
-      firstTokenMs: event.firstTokenMs,
-      totalMs: event.totalMs,
-      ...(event.stored ? {} : { stored: false }),
-      ...(result.ok ? {} : { error: event.error?.message ?? result.reason }),
-    });
+    if (event.error?.kind === "auth") blockedUntil = clock.now() + (opts.authCooldownMs ?? 60_000);
+    logAttempt(logger, llm.provider, m.key, result, event);
     opts.onGeneration?.(event);
   }
 

@@ -5,7 +5,8 @@
 // page they hold are written in one transaction (store/versions.ts).
 
 import { encodePage } from "../encoding/encode.ts";
-import { etagOf, type Store } from "../store/store.ts";
+import { etagOf } from "../store/page-write.ts";
+import type { Store } from "../store/store.ts";
 import type { PageVersion } from "../store/versions.ts";
 
 export type RollbackOutcome =

@@ -11,10 +11,10 @@ import type {
   PageSummary,
   SiteNode,
   Stats,
-  Usage,
 } from "../core/types.ts";
 import { type MemoryStore, memoryStore, type PageMemory } from "./memory.ts";
 import { pageBodyQueries } from "./page-body.ts";
+import { pageWrites } from "./page-write.ts";
 import { migrate, SCHEMA_VERSION, schemaVersion } from "./schema.ts";
 import { readStats } from "./stats.ts";
 import {
@@ -80,17 +80,6 @@ export interface Store {
   readonly readonly: boolean;
 }
 
-const USAGE_COLUMNS =
-  "input_tokens, output_tokens, cache_write_tokens, cache_read_tokens, web_searches";
-
-export function etagOf(html: string): string {
-  return `"${Bun.hash(html).toString(36)}"`;
-}
-
-function usageParams(u: Usage) {
-  return [u.inputTokens, u.outputTokens, u.cacheWriteTokens, u.cacheReadTokens, u.webSearches];
-}
-
 function openDatabase(path: string, readonly: boolean): Database {
   if (path !== ":memory:") {
     if (existsSync(path) && statSync(path).isDirectory()) {
@@ -145,69 +134,13 @@ function sqliteStore(path: string, db: Database, readonly: boolean, now: () => n
   const getMapping = db.prepare<Mapping, [string]>(
     "SELECT key, prompt, depth, parent, title FROM mappings WHERE key = ?",
   );
-  const insertLedger = readonly
-    ? null
-    : db.prepare(
-        `INSERT INTO ledger (key, provider, model, ${USAGE_COLUMNS}, cost_usd, rounds, outcome,
-           error, started_at, duration_ms) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-      );
   const write = <T>(fn: () => T): T => {
     if (readonly) throw new Error(`database "${path}" is open read-only`);
     return fn();
   };
-  const recordAttempt = (a: Attempt) =>
-    insertLedger?.run(
-      a.key,
-      a.provider ?? "anthropic",
-      a.model,
-      ...usageParams(a.usage),
-      a.costUsd,
-      a.rounds,
-      a.outcome,
-      a.error,
-      a.startedAt,
-      a.durationMs,
-    );
-
   const memory = memoryStore(db, now);
-  const save = db.transaction(
-    (page: NewPage, children: Mapping[], attempt: Attempt, mem?: PageMemory) => {
-      const at = now();
-      const inserted = db
-        .query(
-          `INSERT OR IGNORE INTO pages (key, html, etag, prompt, depth, parent, model, ${USAGE_COLUMNS},
-         cost_usd, rounds, gen_ms, created_at, gzip, br, dcz, dcz_dict)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-        )
-        .run(
-          page.key,
-          page.html,
-          etagOf(page.html),
-          page.prompt,
-          page.depth,
-          page.parent,
-          page.model,
-          ...usageParams(page.usage),
-          page.costUsd,
-          page.rounds,
-          page.genMs,
-          at,
-          page.gzip ?? null,
-          page.br ?? null,
-          page.dcz ?? null,
-          page.dczDict ?? null,
-        ).changes;
-      if (mem && inserted > 0) memory.save(page.key, mem);
-      // An existing mapping is never overwritten: the first page to promise a link defines it.
-      const insertMapping = db.query(
-        `INSERT OR IGNORE INTO mappings (key, prompt, depth, parent, created_at, title)
-       VALUES (?, ?, ?, ?, ?, ?)`,
-      );
-      for (const m of children)
-        insertMapping.run(m.key, m.prompt, m.depth, m.parent, at, m.title ?? null);
-      recordAttempt(attempt);
-    },
-  );
+  // Nothing that writes is prepared on a read-only database (a replica, a read-only command).
+  const writes = readonly ? null : pageWrites(db, memory, now);
   const versions = versionQueries(db, now);
 
   return {
@@ -227,9 +160,10 @@ function sqliteStore(path: string, db: Database, readonly: boolean, now: () => n
         ).run(prompt, now());
         return current ? "updated" : "created";
       }),
-    savePage: (page, children, attempt, mem) => write(() => save(page, children, attempt, mem)),
+    savePage: (page, children, attempt, mem) =>
+      write(() => writes?.savePage(page, children, attempt, mem)),
     memory,
-    recordAttempt: (attempt) => write(() => recordAttempt(attempt)),
+    recordAttempt: (attempt) => write(() => void writes?.recordAttempt(attempt)),
     spentUsd: () =>
       (db.query("SELECT total(cost_usd) AS spent FROM ledger").get() as { spent: number }).spent,
     listPages: () =>

@@ -1,264 +1,133 @@
-// Versions instead of lost pages: a regeneration or a purge keeps the page it replaces, and a
-// rollback serves it again at once (new ETag, fresh compressed copies, the memory cache), through
-// the admin view in-process and through the CLI on a running server's database.
+// The versions of a page, at the query level: numbers given by the schema's triggers and kept
+// for life, the listing, which kept version a rollback picks, and a restore that loses nothing.
+// (The app and CLI around them: test/app/versions.test.ts.)
 
 import { Database } from "bun:sqlite";
-import { afterAll, afterEach, describe, expect, test } from "bun:test";
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
-import { brotliDecompressSync, gunzipSync } from "node:zlib";
-import { rollbackPage } from "../../src/generate/rollback.ts";
-import { openStore } from "../../src/store/store.ts";
-import { htmlDoc, pageReply } from "../fixtures/fake-anthropic.ts";
-import { runCli } from "../fixtures/process.ts";
-import { keyOf, type Site, startSite } from "../fixtures/site.ts";
+import { describe, expect, test } from "bun:test";
+import { migrate } from "../../src/store/schema.ts";
+import { versionQueries } from "../../src/store/versions.ts";
 
-const TOKEN = "versions-test-admin-token-0123456789";
-const dir = mkdtempSync(join(tmpdir(), "rabbithole-versions-"));
-afterAll(() => rmSync(dir, { recursive: true, force: true }));
-let site: Site | undefined;
-afterEach(async () => {
-  await site?.close();
-  site = undefined;
-});
+const copies = { gzip: new Uint8Array([1]), br: new Uint8Array([2]) };
 
-/** Each writing of a page is new: version n of a page links to (and maps) `<page>-v<n>.html`. */
-function versionedHandler() {
-  const writes = new Map<string, number>();
-  return (body: Parameters<typeof keyOf>[0]) => {
-    const key = keyOf(body);
-    const n = (writes.get(key) ?? 0) + 1;
-    writes.set(key, n);
-    const child = `${key === "/" ? "/home" : key.replace(/\.html$/, "")}-v${n}.html`;
-    const html = htmlDoc(
-      `${key} v${n}`,
-      `<h1>${key}, written ${n}</h1><a href="${child}">next</a>`,
-    );
-    return pageReply(html, [{ url: child, prompt: `The page ${child}.` }]);
+function site() {
+  const db = new Database(":memory:", { strict: true });
+  migrate(db);
+  let clock = 1_000;
+  const q = versionQueries(db, () => clock);
+  const write = (key: string, html: string, model = "m") => {
+    db.query("DELETE FROM pages WHERE key = ?").run(key);
+    db.query(
+      `INSERT INTO pages (key, html, etag, prompt, depth, model, title, input_tokens, output_tokens,
+         cache_write_tokens, cache_read_tokens, web_searches, cost_usd, rounds, gen_ms, created_at)
+       VALUES (?, ?, 'e', 'p', 1, ?, 'T', 0, 0, 0, 0, 0, 0.5, 1, 0, ?)`,
+    ).run(key, html, model, clock++);
+    db.query("INSERT INTO page_text (key, title, body) VALUES (?, 'T', ?)").run(key, html);
   };
+  const purge = (key: string) => db.query("DELETE FROM pages WHERE key = ?").run(key);
+  const current = (key: string) =>
+    db.query("SELECT version, html, etag, gzip FROM pages WHERE key = ?").get(key) as {
+      version: number;
+      html: string;
+      etag: string;
+      gzip: Uint8Array | null;
+    } | null;
+  return { db, q, write, purge, current };
 }
 
-function start(dbPath?: string): Site {
-  site = startSite({ handler: versionedHandler(), adminToken: TOKEN, dbPath });
-  return site;
-}
-
-/** An admin action as a script sends it: a Bearer token, no cookie, no CSRF field needed. */
-async function act(s: Site, action: string, fields: Record<string, string>, drain = true) {
-  const res = await s.request(`/__admin/${action}`, {
-    method: "POST",
-    headers: {
-      authorization: `Bearer ${TOKEN}`,
-      "content-type": "application/x-www-form-urlencoded",
-    },
-    body: new URLSearchParams(fields),
-  });
-  expect(res.status).toBe(303);
-  if (drain) await s.app.generator.drain();
-  return res.headers.get("location") ?? "";
-}
-
-async function page(s: Site, path: string, headers: Record<string, string> = {}) {
-  const res = await s.request(path, { headers });
-  return { status: res.status, etag: res.headers.get("etag"), bytes: await res.bytes(), res };
-}
-
-describe("versions in a running app", () => {
-  test("a regenerated page lists two versions; rollback restores the first byte for byte, with a new ETag, at once", async () => {
-    const s = start();
-    expect((await page(s, "/")).status).toBe(200); // written live
-    const first = await page(s, "/"); // the cached copy, with its ETag
-    expect(first.etag).not.toBeNull();
-    // Held in memory in two encodings: the rollback must reach both.
-    const firstBr = await page(s, "/", { "accept-encoding": "br" });
-    expect(await act(s, "regenerate", { key: "/" })).toBe("/__admin?done=regenerating&key=%2F");
-    const second = await page(s, "/");
-    expect(new TextDecoder().decode(second.bytes)).toContain("written 2");
-    expect(s.store.versions("/")).toMatchObject([
-      { version: 1, current: false, model: "claude-sonnet-4-6", bytes: first.bytes.length },
-      { version: 2, current: true, bytes: second.bytes.length },
+describe("versionQueries", () => {
+  test("each page of a key gets the next number; the listing marks the current one", () => {
+    const s = site();
+    s.write("/", "<p>one</p>");
+    s.write("/", "<p>two</p>", "other");
+    s.write("/", "<p>three</p>");
+    s.write("/a.html", "<p>a</p>");
+    const v = s.q.versions("/");
+    expect(v.map((x) => [x.version, x.current, x.model])).toEqual([
+      [1, false, "m"],
+      [2, false, "other"],
+      [3, true, "m"],
     ]);
+    expect(v[2]).toMatchObject({ bytes: "<p>three</p>".length, costUsd: 0.5, replacedAt: null });
+    expect(v[0]?.replacedAt).toBeNumber();
+    expect(s.q.versions("/a.html").map((x) => x.version)).toEqual([1]);
+    expect(s.q.versions("/none.html")).toEqual([]);
+  });
 
-    const back = await act(s, "rollback", { key: "/" });
-    expect(back).toBe("/__admin/versions?key=%2F&done=rolled-back");
-    const restored = await page(s, "/");
-    expect(restored.bytes).toEqual(first.bytes);
-    expect(restored.etag).not.toBe(first.etag);
-    expect(restored.etag).not.toBe(second.etag);
-    // A browser holding the first copy's ETag is sent the page, not "not modified".
-    const held = await s.request("/", { headers: { "if-none-match": firstBr.etag as string } });
-    expect(held.status).toBe(200);
-    const br = await page(s, "/", { "accept-encoding": "br" });
-    expect(br.res.headers.get("content-encoding")).toBe("br");
-    expect(br.etag).not.toBe(firstBr.etag);
-    expect(new Uint8Array(brotliDecompressSync(br.bytes))).toEqual(first.bytes);
-    const stored = s.store.getPage("/");
-    expect(new Uint8Array(gunzipSync(stored?.gzip as Uint8Array))).toEqual(first.bytes);
-    expect(s.store.versions("/").map((v) => [v.version, v.current])).toEqual([
+  test("numbers are kept for life: a page after a purge takes the next one, not 1 again", () => {
+    const s = site();
+    s.write("/", "<p>one</p>");
+    s.purge("/");
+    expect(s.q.versions("/").map((x) => [x.version, x.current])).toEqual([[1, false]]);
+    s.write("/", "<p>two</p>");
+    expect(s.current("/")?.version).toBe(2);
+  });
+
+  test("keptVersion: by number, or (null) the one that stopped being current last", () => {
+    const s = site();
+    s.write("/", "<p>one</p>");
+    s.write("/", "<p>two</p>");
+    s.write("/", "<p>three</p>");
+    expect(s.q.keptVersion("/", null)?.html).toBe("<p>two</p>");
+    expect(s.q.keptVersion("/", 1)?.html).toBe("<p>one</p>");
+    expect(s.q.keptVersion("/", 3)).toBeNull(); // the current page is not a kept one
+    expect(s.q.keptVersion("/", 9)).toBeNull();
+    expect(s.q.keptVersion("/other.html", null)).toBeNull();
+  });
+
+  test("restoring makes the kept page current under its own number, and keeps the one it replaces", () => {
+    const s = site();
+    s.write("/", "<p>one</p>");
+    s.write("/", "<p>two</p>");
+    const one = s.q.keptVersion("/", 1);
+    expect(s.q.restoreVersion("/", one?.id ?? -1, '"restored"', copies)).toBe(true);
+    expect(s.current("/")).toMatchObject({ version: 1, html: "<p>one</p>", etag: '"restored"' });
+    expect(s.current("/")?.gzip).toEqual(new Uint8Array([1]));
+    expect(s.q.versions("/").map((x) => [x.version, x.current])).toEqual([
       [1, true],
       [2, false],
     ]);
-    // Without a number, a rollback undoes the last change: here, the rollback itself.
-    await act(s, "rollback", { key: "/" });
-    expect((await page(s, "/")).bytes).toEqual(second.bytes);
+    // Undo the rollback: the last replaced is now version 2.
+    expect(s.q.keptVersion("/", null)?.version).toBe(2);
+    // The full-text index follows the page, and other processes are told (a purge is logged).
+    const text = s.db.query("SELECT body FROM page_text WHERE key = '/'").all() as {
+      body: string;
+    }[];
+    expect(text).toEqual([{ body: "one" }]);
+    expect(s.db.query("SELECT key, at FROM purges").all()).toEqual([{ key: "/", at: 1_002 }]);
   });
 
-  test("links of every version keep working: children's mappings outlive the version that made them", async () => {
-    const s = start();
-    await page(s, "/");
-    await act(s, "regenerate", { key: "/" });
-    await act(s, "rollback", { key: "/", version: "1" });
-    expect(new TextDecoder().decode((await page(s, "/")).bytes)).toContain('href="/home-v1.html"');
-    expect((await page(s, "/home-v1.html")).status).toBe(200);
-    expect((await page(s, "/home-v2.html")).status).toBe(200);
+  test("restore refuses an id that is gone or belongs to another key, and changes nothing", () => {
+    const s = site();
+    s.write("/", "<p>one</p>");
+    s.write("/", "<p>two</p>");
+    s.write("/a.html", "<p>a1</p>");
+    s.write("/a.html", "<p>a2</p>");
+    const a1 = s.q.keptVersion("/a.html", 1);
+    expect(s.q.restoreVersion("/", a1?.id ?? -1, '"x"', copies)).toBe(false);
+    expect(s.q.restoreVersion("/", 999, '"x"', copies)).toBe(false);
+    expect(s.current("/")?.html).toBe("<p>two</p>");
+    expect(s.db.query("SELECT count(*) AS n FROM purges").get()).toEqual({ n: 0 });
   });
 
-  test("a purge keeps the version; a rollback undoes the purge", async () => {
-    const s = start();
-    const before = await page(s, "/");
-    expect(await act(s, "purge", { key: "/" })).toBe("/__admin?done=purged&key=%2F");
-    expect(s.store.hasPage("/")).toBe(false);
-    expect(s.store.versions("/")).toMatchObject([{ version: 1, current: false }]);
-    await act(s, "rollback", { key: "/" });
-    expect((await page(s, "/")).bytes).toEqual(before.bytes);
-    expect(s.store.versions("/")).toMatchObject([{ version: 1, current: true }]);
-    // Site memory's full-text index follows: what later pages are told of this one.
-    const passages = () => s.store.memory.passages(["written"], "/none", 5).map((p) => p.key);
-    expect(passages()).toEqual(["/"]);
-    await act(s, "purge", { key: "/" });
-    expect(passages()).toEqual([]);
-    await act(s, "rollback", { key: "/" });
-    expect(passages()).toEqual(["/"]);
-    // A page other than the homepage gets its dcz copy afresh, against the homepage as it is.
-    await page(s, "/home-v1.html");
-    await act(s, "purge", { key: "/home-v1.html" });
-    await act(s, "rollback", { key: "/home-v1.html" });
-    const home = s.store.getPage("/")?.html as string;
-    const dict = new Bun.CryptoHasher("sha256").update(home).digest("base64");
-    expect(s.store.getPage("/home-v1.html")).toMatchObject({ dcz_dict: dict });
-    expect(s.store.getPage("/home-v1.html")?.dcz?.length).toBeGreaterThan(40);
+  test("restoring a purged page brings it back with nothing to keep in its place", () => {
+    const s = site();
+    s.write("/", "<p>one</p>");
+    s.purge("/");
+    const kept = s.q.keptVersion("/", null);
+    expect(s.q.restoreVersion("/", kept?.id ?? -1, '"e2"', copies)).toBe(true);
+    expect(s.q.versions("/").map((x) => [x.version, x.current])).toEqual([[1, true]]);
   });
 
-  test("what cannot be rolled back says so and changes nothing", async () => {
-    const s = start();
-    await page(s, "/"); // written live: the ETag comes with the cached copy
-    const before = await page(s, "/");
-    expect(before.etag).not.toBeNull();
-    expect(await rollbackPage(s.store, "/", null)).toEqual({ kind: "none", kept: [] });
-    expect(await rollbackPage(s.store, "/", 1)).toEqual({ kind: "current", version: 1 });
-    expect(await act(s, "rollback", { key: "/", version: "7" })).toContain("done=no-version");
-    expect(await act(s, "rollback", { key: "/", version: "x" })).toContain("done=no-version");
-    expect((await page(s, "/")).etag).toBe(before.etag);
-  });
-});
-
-test("while the page is being written again, a rollback is refused: the new page would be lost", async () => {
-  const s = start();
-  await page(s, "/");
-  s.fake.setHandler(() => ({ text: pageReply(htmlDoc("slow")), headersDelayMs: 300 }));
-  await act(s, "regenerate", { key: "/" }, false);
-  expect(await act(s, "rollback", { key: "/" }, false)).toContain("done=busy");
-  await s.app.generator.drain();
-  expect(s.store.versions("/").map((v) => [v.version, v.current])).toEqual([
-    [1, false],
-    [2, true],
-  ]);
-});
-
-describe("the schema", () => {
-  test("pages of an older database become version 1; the next page of a key is 2", () => {
-    const path = join(dir, "older.db");
-    openStore(path).close();
-    const db = new Database(path);
-    db.exec(`ALTER TABLE ledger DROP COLUMN provider;
-             DROP TRIGGER pages_number_version; DROP TRIGGER pages_keep_version;
-             DROP TABLE page_versions; ALTER TABLE pages DROP COLUMN version;
-             PRAGMA user_version = 5;
-             INSERT INTO pages (key, html, etag, prompt, depth, parent, model, input_tokens,
-               output_tokens, cache_write_tokens, cache_read_tokens, web_searches, cost_usd,
-               rounds, gen_ms, created_at)
-             VALUES ('/old', '<html>old</html>', '"e"', 'p', 1, NULL, 'm', 0, 0, 0, 0, 0, 0.5, 1,
-               0, 0)`);
-    db.close();
-    const store = openStore(path);
-    expect(store.versions("/old")).toMatchObject([{ version: 1, current: true, costUsd: 0.5 }]);
-    expect(store.purge(["/old"])).toEqual(["/old"]);
-    expect(store.versions("/old")).toMatchObject([{ version: 1, current: false }]);
-    store.close();
-  });
-});
-
-const cli = (args: string[]) => runCli(args, dir);
-
-function expectUsage(r: { code: number; stderr: string }, ...parts: string[]): void {
-  expect(r.code).toBe(2);
-  expect(r.stderr).toStartWith("rabbithole: ");
-  for (const part of parts) expect(r.stderr).toContain(part);
-}
-
-describe("versions and rollback on the command line", () => {
-  test("a rollback through the CLI reaches a server running on the database within its poll", async () => {
-    const path = join(dir, "served.db");
-    const s = start(path);
-    await page(s, "/");
-    const first = await page(s, "/");
-    expect(first.etag).not.toBeNull();
-    await act(s, "regenerate", { key: "/" });
-    const second = await page(s, "/"); // now held in the server's memory
-
-    const listed = await cli(["versions", "/", "--db", path]);
-    expect(listed.code).toBe(0);
-    expect(listed.stdout).toMatch(/^VERSION\s+CREATED \(UTC\)\s+MODEL\s+COST\s+SIZE\s+STATE$/m);
-    expect(listed.stdout).toMatch(/^\s*1\s.*claude-sonnet-4-6.*replaced /m);
-    expect(listed.stdout).toMatch(/^\s*2\s.*current$/m);
-    const json = JSON.parse(
-      (await cli(["versions", "--json", "--db", path, "/index.html"])).stdout,
-    );
-    expect(json.key).toBe("/");
-    expect(json.versions.map((v: { version: number }) => v.version)).toEqual([1, 2]);
-
-    const r = await cli(["rollback", "/", "1", "--db", path]);
-    expect(r).toMatchObject({
-      code: 0,
-      stdout: "rolled back / to version 1 (version 2 is kept)\n",
-    });
-    let now = second;
-    for (let i = 0; i < 100 && now.etag === second.etag; i++) {
-      await Bun.sleep(50);
-      now = await page(s, "/");
-    }
-    expect(now.bytes).toEqual(first.bytes);
-    expect(now.etag).not.toBe(first.etag);
-    const again = await cli(["rollback", "/", "1", "--db", path]);
-    expect(again.stdout).toBe("version 1 of / is already current: nothing changed\n");
-  });
-
-  test("bad input exits 2, names the value, and changes nothing", async () => {
-    const path = join(dir, "served.db");
-    expectUsage(await cli(["versions", "--db", path]), "versions needs a URL");
-    expectUsage(await cli(["versions", "/nope.html", "--db", path]), '"/nope.html"');
-    expectUsage(await cli(["versions", "/a%zz", "--db", path]), '"/a%zz"');
-    expectUsage(await cli(["rollback", "--db", path]), "rollback needs a URL");
-    expectUsage(await cli(["rollback", "/", "two", "--db", path]), '"two" is not a version');
-    expectUsage(await cli(["rollback", "/", "9", "--db", path]), "no kept version 9", "are 2");
-    expectUsage(await cli(["rollback", "/nope.html", "--db", path]), '"/nope.html" has no');
-    expectUsage(await cli(["rollback", "/", "1", "2", "--db", path]), '"2"');
-    const absent = join(dir, "absent.db");
-    expectUsage(await cli(["rollback", "/", "--db", absent]), "does not exist");
-    expectUsage(await cli(["versions", "/", "--db", absent]), "does not exist");
-    expect(await Bun.file(absent).exists()).toBe(false);
-  });
-
-  test("on a LiteFS replica a rollback is refused, and versions still reads", async () => {
-    const replicaDir = mkdtempSync(join(dir, "replica-"));
-    const path = join(replicaDir, "site.db");
-    const s = start(path);
-    await page(s, "/");
-    await act(s, "purge", { key: "/" });
-    writeFileSync(join(replicaDir, ".primary"), "primary-machine\n");
-    expectUsage(await cli(["rollback", "/", "--db", path]), "LiteFS replica", "primary-machine");
-    expect((await cli(["versions", "/", "--db", path])).code).toBe(0);
-    expect(s.store.hasPage("/")).toBe(false);
+  test("keptVersionKeys: keys with kept versions, and their current number or null when purged", () => {
+    const s = site();
+    s.write("/", "<p>one</p>");
+    s.write("/", "<p>two</p>");
+    s.write("/b.html", "<p>b</p>");
+    s.purge("/b.html");
+    s.write("/c.html", "<p>c</p>");
+    expect(s.q.keptVersionKeys()).toEqual([
+      { key: "/", kept: 1, current: 2 },
+      { key: "/b.html", kept: 1, current: null },
+    ]);
   });
 });
