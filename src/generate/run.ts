@@ -11,7 +11,7 @@ import type { Store } from "../store/store.ts";
 import { type Reservation, roundCeilingUsd } from "./budget.ts";
 import type { Fanout } from "./fanout.ts";
 import type { Ledger } from "./ledger.ts";
-import { originalRequest, type PagePlan } from "./plan.ts";
+import type { PagePlan } from "./plan.ts";
 
 export type FailureKind = "failed" | "refusal" | "budget" | "unavailable";
 /** Why a page was not written (or will not be started): the one failure shape. */
@@ -52,7 +52,7 @@ export interface RunContext {
 
 export interface RunSinks {
   fanout: Fanout;
-  /** How the page is asked for, streamed and put together (memory/plan.ts). */
+  /** How the page is asked for, streamed and put together (plan.ts). */
   plan: PagePlan;
   signal: AbortSignal;
   /** Null when nothing needs reserving (no cap, or a free client). */
@@ -195,9 +195,6 @@ export async function runGeneration(
     return { result, event };
   }
 }
-
-/** What the model is asked for the page at `m`: the same bytes whether measured or sent. */
-export const pageRequest = originalRequest;
 
 /** beforeRound: grow the reservation to cover the next call, or refuse it. */
 function coverRound(

@@ -6,7 +6,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { type Mapping, type Usage, ZERO_USAGE } from "../../src/core/types.ts";
 import { createBudget, roundCeilingUsd } from "../../src/generate/budget.ts";
-import { pageRequest } from "../../src/generate/run.ts";
+import { originalRequest } from "../../src/generate/plan.ts";
 import { costOf } from "../../src/llm/prices.ts";
 import { type Contract, describeEachContract } from "../fixtures/contracts.ts";
 import {
@@ -56,7 +56,7 @@ function ceilingOf(m: Mapping, webTools = false): number {
   // Measured as the site's client measures (a local base URL: OpenAI's own API names the
   // output cap max_completion_tokens, 11 bytes longer).
   const client = clientFor("http://127.0.0.1:9/v1", { model, webTools });
-  const bytes = client.measure?.(pageRequest(m, 5, MAX_TOKENS)) as number;
+  const bytes = client.measure?.(originalRequest(m, 5, MAX_TOKENS)) as number;
   return roundCeilingUsd(price(), bytes, MAX_TOKENS, webTools);
 }
 
