@@ -7,7 +7,7 @@ import { decodeEntities } from "../core/text.ts";
 import type { ParsedOutput } from "../core/types.ts";
 import type { CanonEntry } from "../store/memory.ts";
 import { bibleCanon, canonLines } from "./bible.ts";
-import { CONTENT_START, parseOutput, readMappings } from "./parse.ts";
+import { contentStart, parseOutput, readMappings } from "./parse.ts";
 import { contentOfDocument, firstElement, type PageContent } from "./shell.ts";
 
 export const CANON_DELIMITER = "---CANON---";
@@ -15,13 +15,6 @@ export const BIBLE_DELIMITER = "---BIBLE---";
 
 /** A delimiter on a line of its own (a page's text may mention one in passing). */
 const BLOCK = /^[ \t]*---(MAPPINGS|CANON|BIBLE)---[ \t]*$/gm;
-
-export function contentStart(text: string): { index: number; document: boolean } | null {
-  const m = CONTENT_START.exec(text);
-  if (!m) return null;
-  const name = (m[1] ?? m[2] ?? "").toLowerCase();
-  return { index: m.index + m[0].indexOf("<"), document: name === "!doctype" || name === "html" };
-}
 
 export interface MemoryAnswer {
   /** The whole document (document layout), or null. */

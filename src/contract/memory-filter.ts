@@ -1,12 +1,12 @@
 // The live stream of a page written into the shell: the shell's head and header were sent
 // before the model's first token (`prefix`), then the model's content streams as it comes.
-// The same guarantees as generate/html-filter.ts: no preamble, never the mappings (nor the
+// The same guarantees as html-filter.ts: no preamble, never the mappings (nor the
 // canon or bible after them). Text is released up to its latest `>`, so a closing fence or a
 // delimiter still being written never reaches the visitor, and the content's <title> (the
 // head already has one) is left out. A whole-document answer streams nothing here: its
 // content is sent, at the end, by `rest`.
 
-import { contentStart } from "./memory-answer.ts";
+import { contentStart } from "./parse.ts";
 
 const DELIMITER = /\n[ \t]*---(?:MAPPINGS|CANON|BIBLE)---/;
 

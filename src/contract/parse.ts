@@ -68,18 +68,26 @@ export function streamStart(text: string): number {
   return Math.min(doctype, root);
 }
 
-/**
- * Where a site-memory content answer starts (the page's own part: no doctype): its first element
- * on a line of its own, or one with attributes. memory/answer.ts reads content from here.
- */
-export const CONTENT_START =
+// A site-memory content answer's first element (the page's own part: no doctype) on a line of
+// its own, or one with attributes.
+const CONTENT_START =
   /^[ \t]*(?:```[a-z]*[ \t]*)?<(!doctype|html|title|style|main|article|section|div|h1|header)[\s>]|<(main|article|section|div)\s/im;
+
+/**
+ * Where a site-memory content answer starts, and whether what starts there is a whole document
+ * (a doctype or <html>) after all. memory-answer.ts and memory-filter.ts read content from here.
+ */
+export function contentStart(text: string): { index: number; document: boolean } | null {
+  const m = CONTENT_START.exec(text);
+  if (!m) return null;
+  const name = (m[1] ?? m[2] ?? "").toLowerCase();
+  return { index: m.index + m[0].indexOf("<"), document: name === "!doctype" || name === "html" };
+}
 
 /** Where page text starts on a stream prefix, whichever the layout: a document or content. */
 export function pageStart(text: string): number {
   const doc = streamStart(text);
-  const m = CONTENT_START.exec(text);
-  const content = m ? m.index + m[0].indexOf("<") : -1;
+  const content = contentStart(text)?.index ?? -1;
   if (doc === -1 || content === -1) return doc === -1 ? content : doc;
   return Math.min(doc, content);
 }
