@@ -6,10 +6,10 @@ import { bibleCanon, bibleProblem } from "../../src/contract/bible.ts";
 import { parseMemoryAnswer } from "../../src/contract/memory-answer.ts";
 import { createContentFilter } from "../../src/contract/memory-filter.ts";
 import { tokensOf } from "../../src/core/text.ts";
-import { ZERO_USAGE } from "../../src/core/types.ts";
 import { buildContext } from "../../src/generate/context.ts";
 import { openStore } from "../../src/store/store.ts";
 import { BIBLE } from "../fixtures/memory-site.ts";
+import { seedPage } from "../fixtures/seed.ts";
 
 function stream(text: string, size: number) {
   const f = createContentFilter("PREFIX");
@@ -89,43 +89,21 @@ describe("context", () => {
   test("stays within its token budget however much the site holds", () => {
     const store = openStore(":memory:");
     try {
-      const attempt = (key: string) => ({
-        key,
-        model: "m",
-        usage: ZERO_USAGE,
-        costUsd: 0,
-        rounds: 1,
-        outcome: "ok" as const,
-        error: null,
-        startedAt: 0,
-        durationMs: 0,
-      });
       for (let i = 0; i < 200; i++) {
         const key = `/volcano-${i}.html`;
         const text =
           `Volcano ${i} of Tharsis rises ${i} km; its lava flows are ${i * 3} km long. `.repeat(20);
-        store.savePage(
-          {
-            key,
-            html: `<title>Volcano ${i}</title><p>${text}</p>`,
-            prompt: "p",
-            depth: 2,
-            parent: "/",
-            model: "m",
-            usage: attempt(key).usage,
-            costUsd: 0,
-            rounds: 1,
-            genMs: 0,
-          },
-          [],
-          attempt(key),
-          {
+        seedPage(store, key, {
+          html: `<title>Volcano ${i}</title><p>${text}</p>`,
+          depth: 2,
+          parent: "/",
+          memory: {
             title: `Volcano ${i}`,
             text,
             canon: [{ subject: `Volcano ${i}`, fact: `rises ${i} km above Tharsis` }],
             bible: null,
           },
-        );
+        });
       }
       const m = {
         key: "/volcanoes.html",

@@ -2,7 +2,6 @@
 // much the site holds, a page's prompt and its output reserve stay within the window.
 
 import { describe, expect, test } from "bun:test";
-import { ZERO_USAGE } from "../../src/core/types.ts";
 import { createPlanner } from "../../src/generate/plan.ts";
 import {
   contextRoom,
@@ -12,6 +11,7 @@ import {
   promptTokens,
 } from "../../src/llm/context.ts";
 import { openStore } from "../../src/store/store.ts";
+import { seedPage } from "../fixtures/seed.ts";
 
 describe("the arithmetic", () => {
   test("output is capped at what the bound leaves, null below a page's minimum", () => {
@@ -37,33 +37,12 @@ describe("site memory's context under a small window", () => {
       for (let i = 0; i < 60; i++) {
         const key = `/volcano-${i}.html`;
         const text = `Volcano ${i} of Tharsis rises ${i} km above the plain. `.repeat(20);
-        const attempt = {
-          key,
-          model: "m",
-          usage: ZERO_USAGE,
-          costUsd: 0,
-          rounds: 1,
-          outcome: "ok" as const,
-          error: null,
-          startedAt: 0,
-          durationMs: 0,
-        };
-        const page = { key, html: `<title>Volcano ${i}</title><p>${text}</p>`, prompt: "p" };
-        store.savePage(
-          {
-            ...page,
-            depth: 2,
-            parent: "/",
-            model: "m",
-            usage: ZERO_USAGE,
-            costUsd: 0,
-            rounds: 1,
-            genMs: 0,
-          },
-          [],
-          attempt,
-          { title: `Volcano ${i}`, text, canon: [], bible: null },
-        );
+        seedPage(store, key, {
+          html: `<title>Volcano ${i}</title><p>${text}</p>`,
+          depth: 2,
+          parent: "/",
+          memory: { title: `Volcano ${i}`, text, canon: [], bible: null },
+        });
       }
       const m = {
         key: "/volcanoes.html",
