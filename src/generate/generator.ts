@@ -19,6 +19,7 @@ import {
   type FailureKind,
   type FlightResult,
   type GenerationEvent,
+  PAUSED,
   runGeneration,
 } from "./run.ts";
 
@@ -124,10 +125,7 @@ export function createGenerator(opts: GeneratorOptions) {
   function precheck(m: Mapping): Refusal | null {
     // No paid call whose cost could not be recorded: while the database refuses writes (and
     // the spend it refused is not in it yet), nothing new starts.
-    if (!ledger.flush()) {
-      const reason = "New pages are paused: the site cannot save them right now.";
-      return refuse(m.key, { ok: false, kind: "unavailable", reason });
-    }
+    if (!ledger.flush()) return refuse(m.key, PAUSED);
     const cool = coolingRefusal(m.key);
     if (cool) return cool;
     if (clock.now() < blockedUntil) {

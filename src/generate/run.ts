@@ -24,6 +24,13 @@ export interface Failure {
 }
 export type FlightResult = { ok: true } | Failure;
 
+/** While the database refuses writes: no flight starts (generator.ts), no round is paid for. */
+export const PAUSED: Failure = {
+  ok: false,
+  kind: "unavailable",
+  reason: "New pages are paused: the site cannot save them right now.",
+};
+
 /** What one generation did, for logs and metrics. */
 export interface GenerationEvent {
   key: string;
@@ -184,11 +191,7 @@ export async function runGeneration(
     const message = err instanceof Error ? err.message : String(err);
     const event = finish(up?.usage ?? { ...ZERO_USAGE }, up?.rounds ?? 1, "error", up, message);
     const result: FlightResult = paused
-      ? {
-          ok: false,
-          kind: "unavailable",
-          reason: "New pages are paused: the site cannot save them right now.",
-        }
+      ? PAUSED
       : up?.kind === "budget"
         ? { ok: false, kind: "budget", reason: "The site's budget cannot cover this page." }
         : { ok: false, kind: "failed", reason: "The page could not be written just now." };
