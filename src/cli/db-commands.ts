@@ -159,7 +159,9 @@ function statsText(s: Stats, maxCostUsd: number | null, left: number | null): st
   }
   for (const m of s.byModel) {
     const attempts = `${n(m.attempts)} attempt${m.attempts === 1 ? "" : "s"}`;
-    rows.push(["model", `${m.provider} ${m.model}: ${attempts}, ${usd(m.spentUsd, true)}`]);
+    // The offline writer is its own provider and model: "offline", not "offline offline".
+    const who = m.provider === m.model ? m.model : `${m.provider} ${m.model}`;
+    rows.push(["model", `${who}: ${attempts}, ${usd(m.spentUsd, true)}`]);
   }
   return rows.map(([k, v]) => `${k.padEnd(10)}${v}`).join("\n");
 }
