@@ -2,25 +2,19 @@
 // checking it: a typo there would shape every page written afterwards). Replacing it also
 // replaces the canon entries its Canon lines name; pages already written stay as they are.
 
-import { existsSync } from "node:fs";
 import { readBoundedFile } from "../config/values.ts";
 import { bibleCanon, bibleProblem, MAX_BIBLE_BYTES } from "../contract/bible.ts";
 import { UsageError } from "../core/errors.ts";
-import { litefsCluster } from "../store/litefs.ts";
-import { openStore } from "../store/store.ts";
+import { withStore } from "../store/store.ts";
+import { withPrimaryStore } from "./db-commands.ts";
 
 export function showBible(dbPath: string, json: boolean): string {
-  const store = openStore(dbPath, { readonly: true });
-  try {
-    const bible = store.memory.bible();
-    if (json) return JSON.stringify(bible, null, 2);
-    if (!bible) {
-      return `no site bible in ${dbPath} yet: it is written with the homepage (or with the next page of an older site)`;
-    }
-    return bible.text;
-  } finally {
-    store.close();
+  const bible = withStore(dbPath, { readonly: true }, (store) => store.memory.bible());
+  if (json) return JSON.stringify(bible, null, 2);
+  if (!bible) {
+    return `no site bible in ${dbPath} yet: it is written with the homepage (or with the next page of an older site)`;
   }
+  return bible.text;
 }
 
 export function replaceBible(dbPath: string, file: string): string {
@@ -30,20 +24,9 @@ export function replaceBible(dbPath: string, file: string): string {
     .trim();
   const problem = bibleProblem(text);
   if (problem) throw new UsageError(`${where}: the bible ${problem}`);
-  const role = litefsCluster(dbPath).role();
-  if (!role.primary) {
-    throw new UsageError(
-      `"${dbPath}" is a LiteFS replica (the primary is ${role.host || "not connected yet"}): run bible --set on the primary`,
-    );
-  }
-  if (dbPath !== ":memory:" && !existsSync(dbPath))
-    throw new UsageError(`database "${dbPath}" does not exist`);
-  const store = openStore(dbPath);
-  try {
-    const canon = bibleCanon(text);
-    store.memory.setBible(text, "operator", canon);
-    return `bible replaced (${Buffer.byteLength(text)} bytes, ${canon.length} canon entries); new pages follow it`;
-  } finally {
-    store.close();
-  }
+  const canon = bibleCanon(text);
+  withPrimaryStore(dbPath, "bible --set", (store) =>
+    store.memory.setBible(text, "operator", canon),
+  );
+  return `bible replaced (${Buffer.byteLength(text)} bytes, ${canon.length} canon entries); new pages follow it`;
 }

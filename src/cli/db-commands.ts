@@ -8,10 +8,10 @@ import { normalizeKey } from "../core/keys.ts";
 import type { PageSummary, Stats } from "../core/types.ts";
 import { litefsCluster } from "../store/litefs.ts";
 import { SCHEMA_VERSION } from "../store/schema.ts";
-import { openStore, type Store } from "../store/store.ts";
+import { openStore, type Store, withStore } from "../store/store.ts";
 
 export function listPages(dbPath: string, json: boolean): string {
-  return withStore(dbPath, true, (store) => {
+  return withStore(dbPath, { readonly: true }, (store) => {
     const pages = store.listPages().sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
     if (json) return JSON.stringify(pages, null, 2);
     if (pages.length === 0) return `no pages cached in ${dbPath}`;
@@ -20,7 +20,7 @@ export function listPages(dbPath: string, json: boolean): string {
 }
 
 export function showStats(dbPath: string, maxCostUsd: number | null, json: boolean): string {
-  return withStore(dbPath, true, (store) => {
+  return withStore(dbPath, { readonly: true }, (store) => {
     const s = store.stats();
     const left = maxCostUsd === null ? null : Math.max(0, maxCostUsd - s.spentUsd);
     if (json) return JSON.stringify({ ...s, maxCostUsd, budgetLeftUsd: left }, null, 2);
@@ -48,9 +48,7 @@ export function purgePages(
     throw new UsageError("purge needs at least one URL, like: rabbithole purge /planets/mars.html");
   }
   const keys = [...new Set(urls.map(keyOf))];
-  refuseReplica(dbPath, "purge");
-  requireDatabase(dbPath);
-  const result = withStore(dbPath, false, (store): PurgeResult => {
+  const result = withPrimaryStore(dbPath, "purge", (store): PurgeResult => {
     const purged = store.purge(keys);
     return { purged, notCached: keys.filter((k) => !purged.includes(k)) };
   });
@@ -101,13 +99,11 @@ export function requireDatabase(dbPath: string): void {
   }
 }
 
-export function withStore<T>(dbPath: string, readonly: boolean, fn: (store: Store) => T): T {
-  const store = openStore(dbPath, { readonly });
-  try {
-    return fn(store);
-  } finally {
-    store.close();
-  }
+/** What every command that writes runs in: the primary's existing database, opened to write. */
+export function withPrimaryStore<T>(dbPath: string, command: string, fn: (store: Store) => T): T {
+  refuseReplica(dbPath, command);
+  requireDatabase(dbPath);
+  return withStore(dbPath, {}, fn);
 }
 
 function pagesTable(pages: PageSummary[]): string {
@@ -163,7 +159,9 @@ function statsText(s: Stats, maxCostUsd: number | null, left: number | null): st
   }
   for (const m of s.byModel) {
     const attempts = `${n(m.attempts)} attempt${m.attempts === 1 ? "" : "s"}`;
-    rows.push(["model", `${m.provider} ${m.model}: ${attempts}, ${usd(m.spentUsd, true)}`]);
+    // The offline writer is its own provider and model: "offline", not "offline offline".
+    const who = m.provider === m.model ? m.model : `${m.provider} ${m.model}`;
+    rows.push(["model", `${who}: ${attempts}, ${usd(m.spentUsd, true)}`]);
   }
   return rows.map(([k, v]) => `${k.padEnd(10)}${v}`).join("\n");
 }
@@ -176,7 +174,6 @@ export function migrateDatabase(dbPath: string): string {
   const role = litefsCluster(dbPath).role();
   if (!role.primary)
     return `replica of ${role.host || "a primary not connected yet"}: migrations run on the primary`;
-  const store = openStore(dbPath);
-  store.close();
+  openStore(dbPath).close();
   return `database ${dbPath} is at schema version ${SCHEMA_VERSION}`;
 }

@@ -4,7 +4,7 @@
 import { defineCommand } from "citty";
 import { resolveDbConfig } from "../config/config.ts";
 import { UsageError } from "../core/errors.ts";
-import { bytes, plural, usd } from "../core/format.ts";
+import { bytes, plural, usd, whole } from "../core/format.ts";
 import { VERSION } from "../core/version.ts";
 import { type ExportSummary, exportSite } from "../export/export.ts";
 import { MISSING_FILE } from "../export/files.ts";
@@ -61,9 +61,7 @@ function progressLine(): { update(done: number, total: number): void; end(): voi
       if (!tty || (now - last < 100 && done < total)) return;
       last = now;
       shown = true;
-      process.stderr.write(
-        `\rexporting ${done.toLocaleString("en-US")} / ${total.toLocaleString("en-US")} pages`,
-      );
+      process.stderr.write(`\rexporting ${whole(done)} / ${whole(total)} pages`);
     },
     end() {
       if (shown) process.stderr.write("\r\x1b[K");

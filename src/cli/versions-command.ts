@@ -7,21 +7,14 @@ import { resolveDbConfig } from "../config/config.ts";
 import { UsageError } from "../core/errors.ts";
 import { bytes, usd } from "../core/format.ts";
 import { rollbackPage } from "../generate/rollback.ts";
-import { openStore } from "../store/store.ts";
+import { withStore } from "../store/store.ts";
 import type { PageVersion } from "../store/versions.ts";
 import { dbArgs, jsonArg } from "./args.ts";
-import {
-  keyOf,
-  refuseReplica,
-  requireDatabase,
-  textTable,
-  utcTime,
-  withStore,
-} from "./db-commands.ts";
+import { keyOf, textTable, utcTime, withPrimaryStore } from "./db-commands.ts";
 
 export function listVersions(dbPath: string, url: string | undefined, json: boolean): string {
   const key = keyOf(required(url, "versions"));
-  const versions = withStore(dbPath, true, (store) => store.versions(key));
+  const versions = withStore(dbPath, { readonly: true }, (store) => store.versions(key));
   if (versions.length === 0) throw nothingAt(key);
   if (json) return JSON.stringify({ key, versions }, null, 2);
   return versionsTable(versions);
@@ -38,10 +31,9 @@ export async function rollback(
   }
   const key = keyOf(required(url, "rollback"));
   const n = raw === undefined ? null : versionNumber(raw);
-  refuseReplica(dbPath, "rollback");
-  requireDatabase(dbPath);
-  const store = openStore(dbPath);
-  const outcome = await rollbackPage(store, key, n).finally(() => store.close());
+  const outcome = await withPrimaryStore(dbPath, "rollback", (store) =>
+    rollbackPage(store, key, n),
+  );
   if (outcome.kind === "none") {
     if (outcome.kept.length === 0) throw nothingKept(key, n);
     throw new UsageError(

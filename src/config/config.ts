@@ -6,7 +6,14 @@ import { UsageError } from "../core/errors.ts";
 import { type Effort, traitsOf } from "../llm/models.ts";
 import type { LogFormat } from "../ops/log.ts";
 import type { BotPolicy } from "./bot-policy.ts";
-import { DB_OPTIONS, MAX_COST_OPTION, OPS_OPTIONS, type Option, SERVE_OPTIONS } from "./options.ts";
+import {
+  DB_OPTIONS,
+  MAX_COST_OPTION,
+  OPS_OPTIONS,
+  type Option,
+  read,
+  SERVE_OPTIONS,
+} from "./options.ts";
 import {
   adminTokenOf,
   dbPathOf,
@@ -17,16 +24,7 @@ import {
   seedOf,
 } from "./parse.ts";
 import { type ProviderConfig, resolveProviderConfig } from "./provider.ts";
-import {
-  type Env,
-  type Flags,
-  flagBool,
-  fromEnv,
-  fromFlag,
-  pick,
-  type Raw,
-  resolveBool,
-} from "./values.ts";
+import { type Env, type Flags, fromEnv, fromFlag, pick, type Raw } from "./values.ts";
 
 export interface Config extends ProviderConfig {
   /** The homepage prompt from --seed / --seed-file / env; null when none was given. */
@@ -80,16 +78,6 @@ export interface OpsConfig {
   behindFly: boolean;
   /** Memory for cached pages ready to send (all encodings), in MiB. */
   cacheMb: number;
-}
-
-/** One option's value: the flag, else its environment twin, else its default. */
-export function read<T>(o: Option<T>, flags: Flags, env: Env): T {
-  if (o.boolean) {
-    const value = o.env ? resolveBool(flags, env, o.flag, o.env) : flagBool(flags, o.flag);
-    return (value ?? o.default) as T;
-  }
-  const raw = o.env ? pick(flags, env, o.flag, o.env) : fromFlag(flags, o.flag);
-  return raw && o.parse ? o.parse(raw) : o.default;
 }
 
 export function resolveServeConfig(flags: Flags, env: Env): Config {

@@ -9,6 +9,7 @@ import { DEFAULT_STALL_MS } from "../llm/stream-guard.ts";
 import type { LogFormat } from "../ops/log.ts";
 import { BOT_POLICIES, type BotPolicy } from "./bot-policy.ts";
 import {
+  contextTokensOf,
   cspOf,
   effortOf,
   formatOf,
@@ -16,10 +17,23 @@ import {
   levelOf,
   modelOf,
   onOff,
+  PROVIDERS,
+  type Provider,
   policyOf,
+  providerOf,
   rateOf,
 } from "./parse.ts";
-import { amountOf, intOf, type Raw } from "./values.ts";
+import {
+  amountOf,
+  type Env,
+  type Flags,
+  flagBool,
+  fromFlag,
+  intOf,
+  pick,
+  type Raw,
+  resolveBool,
+} from "./values.ts";
 
 export interface Option<T> {
   /** The long flag, without its dashes. */
@@ -41,6 +55,16 @@ export interface Option<T> {
 }
 
 const option = <T>(o: Option<T>): Option<T> => o;
+
+/** One option's value: the flag, else its environment twin, else its default. */
+export function read<T>(o: Option<T>, flags: Flags, env: Env): T {
+  if (o.boolean) {
+    const value = o.env ? resolveBool(flags, env, o.flag, o.env) : flagBool(flags, o.flag);
+    return (value ?? o.default) as T;
+  }
+  const raw = o.env ? pick(flags, env, o.flag, o.env) : fromFlag(flags, o.flag);
+  return raw && o.parse ? o.parse(raw) : o.default;
+}
 const int = (min: number, max: number, what?: string) => (r: Raw) => intOf(r, min, max, what);
 const usd = "an amount in USD (a number >= 0, like 5 or 2.50)";
 const perMillion = "a price in USD per million tokens (like 3 or 0.80)";
@@ -114,11 +138,12 @@ export const SERVE_OPTIONS = {
   }),
   // Resolved together in provider.ts: the key, the base URL's env twin and the web tools'
   // default depend on the provider.
-  provider: option<string>({
+  provider: option<Provider>({
     flag: "provider",
     env: "RABBITHOLE_PROVIDER",
-    hint: "anthropic|openai",
+    hint: PROVIDERS.join("|"),
     default: "anthropic",
+    parse: providerOf,
     help: "API the model is served by: Messages or Chat Completions",
   }),
   baseUrl: option<string | null>({
@@ -134,6 +159,7 @@ export const SERVE_OPTIONS = {
     hint: "n",
     default: null,
     shown: null,
+    parse: contextTokensOf,
     help: "Bound on prompt plus output per call, for small local models",
   }),
   effort: option<Effort | null>({

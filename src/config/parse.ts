@@ -2,11 +2,12 @@
 // values.ts) into a typed one, or fails with one UsageError naming the value and its source.
 
 import { UsageError } from "../core/errors.ts";
+import { pageNeeds } from "../llm/context.ts";
 import { EFFORTS, type Effort } from "../llm/models.ts";
 import { DEFAULT_MODEL } from "../llm/prices.ts";
 import { type LogFormat, parseLevel } from "../ops/log.ts";
 import { type BotPolicy, parseBotPolicy } from "./bot-policy.ts";
-import { amountOf, quote, type Raw, readBoundedFile } from "./values.ts";
+import { amountOf, intOf, quote, type Raw, readBoundedFile } from "./values.ts";
 
 /**
  * A file path from a plain path, `sqlite:///abs/path`, `sqlite://rel/path`, `sqlite:path` or
@@ -92,10 +93,34 @@ export function modelOf(raw: Raw): string {
   return raw.value;
 }
 
+/** One of `choices`, in any case and spacing; else an error naming them. */
+function choiceOf<T extends string>(raw: Raw, choices: readonly T[], what: string, or: string): T {
+  const choice = choices.find((c) => c === raw.value.trim().toLowerCase());
+  if (!choice) throw new UsageError(`${raw.where} is not ${what}: use ${choices.join(or)}`);
+  return choice;
+}
+
 export function effortOf(raw: Raw): Effort {
-  const effort = EFFORTS.find((e) => e === raw.value.trim().toLowerCase());
-  if (!effort) throw new UsageError(`${raw.where} is not an effort: use ${EFFORTS.join(", ")}`);
-  return effort;
+  return choiceOf(raw, EFFORTS, "an effort", ", ");
+}
+
+export const PROVIDERS = ["anthropic", "openai"] as const;
+export type Provider = (typeof PROVIDERS)[number];
+
+export function providerOf(raw: Raw): Provider {
+  return choiceOf(raw, PROVIDERS, "a provider", " or ");
+}
+
+export function contextTokensOf(raw: Raw): number {
+  const bound = intOf(raw, 1, 10_000_000, "a number of tokens (like 8192)");
+  const needs = pageNeeds();
+  if (bound < needs) {
+    throw new UsageError(
+      `${raw.where} is below what one page needs: ~${needs} tokens (the system prompt, a ` +
+        "page's brief and room to write it); give at least that, and as much to the model server",
+    );
+  }
+  return bound;
 }
 
 /**

@@ -4,11 +4,9 @@
 // the combinations that cannot work, naming the value.
 
 import { UsageError } from "../core/errors.ts";
-import { pageNeeds } from "../llm/context.ts";
-import { type Env, type Flags, fromEnv, intOf, pick, type Raw, resolveBool } from "./values.ts";
-
-export const PROVIDERS = ["anthropic", "openai"] as const;
-export type Provider = (typeof PROVIDERS)[number];
+import { read, SERVE_OPTIONS } from "./options.ts";
+import type { Provider } from "./parse.ts";
+import { type Env, type Flags, fromEnv, pick, type Raw, resolveBool } from "./values.ts";
 
 export interface ProviderConfig {
   provider: Provider;
@@ -32,23 +30,23 @@ const BASE_ENV: Record<Provider, string> = {
 };
 
 export function resolveProviderConfig(flags: Flags, env: Env, offline: boolean): ProviderConfig {
-  const rawProvider = pick(flags, env, "provider", "RABBITHOLE_PROVIDER");
-  const provider = rawProvider ? providerOf(rawProvider) : "anthropic";
-  const baseURL = baseUrlOf(pick(flags, env, "base-url", BASE_ENV[provider]), provider);
+  const S = SERVE_OPTIONS;
+  const provider = read(S.provider, flags, env);
+  const baseURL = baseUrlOf(pick(flags, env, S.baseUrl.flag, BASE_ENV[provider]), provider);
   const apiKey = fromEnv(env, KEY_ENV[provider])?.value.trim() || null;
-  const forced = resolveBool(flags, env, "web-tools", "RABBITHOLE_WEB_TOOLS");
+  // Unset stays undefined here: the default depends on the provider and the base URL.
+  const forced = resolveBool(flags, env, S.webTools.flag, S.webTools.env as string);
   if (provider === "openai" && forced === true) {
     throw new UsageError(
       "--web-tools (or RABBITHOLE_WEB_TOOLS) needs --provider anthropic: web_search and " +
         "web_fetch are Claude's server tools, Chat Completions has none",
     );
   }
-  const effort = pick(flags, env, "effort", "RABBITHOLE_EFFORT");
+  const effort = pick(flags, env, S.effort.flag, S.effort.env as string);
   if (provider === "openai" && effort && !offline) {
     throw new UsageError(`${effort.where} steers Claude's thinking: --provider openai takes none`);
   }
-  const rawBound = pick(flags, env, "context-tokens", "RABBITHOLE_CONTEXT_TOKENS");
-  const contextTokens = rawBound ? contextTokensOf(rawBound) : null;
+  const contextTokens = read(S.contextTokens, flags, env);
   if (!offline && apiKey === null && baseURL === null) throw noKey(provider);
   return {
     provider,
@@ -58,13 +56,6 @@ export function resolveProviderConfig(flags: Flags, env: Env, offline: boolean):
     webTools: forced ?? (provider === "anthropic" && isAnthropicApi(baseURL)),
     contextTokens,
   };
-}
-
-function providerOf(raw: Raw): Provider {
-  const provider = PROVIDERS.find((p) => p === raw.value.trim().toLowerCase());
-  if (!provider)
-    throw new UsageError(`${raw.where} is not a provider: use ${PROVIDERS.join(" or ")}`);
-  return provider;
 }
 
 /** Anthropic's own API, where the server tools exist. */
@@ -86,18 +77,6 @@ function baseUrlOf(raw: Raw | undefined, provider: Provider): string | null {
     );
   }
   return raw.value;
-}
-
-function contextTokensOf(raw: Raw): number {
-  const bound = intOf(raw, 1, 10_000_000, "a number of tokens (like 8192)");
-  const needs = pageNeeds();
-  if (bound < needs) {
-    throw new UsageError(
-      `${raw.where} is below what one page needs: ~${needs} tokens (the system prompt, a ` +
-        "page's brief and room to write it); give at least that, and as much to the model server",
-    );
-  }
-  return bound;
 }
 
 function noKey(provider: Provider): UsageError {

@@ -7,7 +7,7 @@ import { mkdirSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { UsageError } from "../core/errors.ts";
 import type { PageSummary } from "../core/types.ts";
-import { openStore, type Store } from "../store/store.ts";
+import { type Store, withStore } from "../store/store.ts";
 import { assignFiles, MISSING_FILE } from "./files.ts";
 import { type LinkTargets, type MissingReason, rewriteLinks } from "./links.ts";
 import { type ExportedPage, entryPage, missingPage, robots, sitemap } from "./site-files.ts";
@@ -41,12 +41,7 @@ export interface ExportSummary {
 }
 
 export function exportSite(opts: ExportOptions): ExportSummary {
-  const store = openStore(opts.dbPath, { readonly: true });
-  try {
-    return exportFrom(store, opts);
-  } finally {
-    store.close();
-  }
+  return withStore(opts.dbPath, { readonly: true }, (store) => exportFrom(store, opts));
 }
 
 function exportFrom(store: Store, opts: ExportOptions): ExportSummary {

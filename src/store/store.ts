@@ -125,6 +125,21 @@ export function openStore(path: string, opts: OpenOptions = {}): Store {
   return sqliteStore(path, db, readonly, now);
 }
 
+/** Opens the store for `fn` and closes it after, also when `fn` throws (or its promise settles). */
+export function withStore<T>(path: string, opts: OpenOptions, fn: (store: Store) => T): T {
+  const store = openStore(path, opts);
+  let result: T;
+  try {
+    result = fn(store);
+  } catch (err) {
+    store.close();
+    throw err;
+  }
+  if (result instanceof Promise) return result.finally(() => store.close()) as T;
+  store.close();
+  return result;
+}
+
 function sqliteStore(path: string, db: Database, readonly: boolean, now: () => number): Store {
   const getPage = db.prepare<CachedPage, [string]>(
     "SELECT html, etag, gzip, br, dcz, dcz_dict FROM pages WHERE key = ?",

@@ -71,6 +71,22 @@ describe("stats", () => {
     expect(text).toContain("budget    $0.0000 left of $1.0000");
     expect(text).toContain("model     anthropic claude-sonnet-4-6");
     expect(showStats(db, null, false)).not.toContain("budget");
+    const offline = folder.db((store) =>
+      store.recordAttempt({
+        key: "/",
+        provider: "offline",
+        model: "offline",
+        usage: ZERO_USAGE,
+        costUsd: 0,
+        rounds: 1,
+        outcome: "ok",
+        error: null,
+        startedAt: 0,
+        durationMs: 1,
+      }),
+    );
+    // Provider and model are one word for the offline writer: said once.
+    expect(showStats(offline, null, false)).toContain("model     offline: 1 attempt, $0.0000");
     expect(JSON.parse(showStats(db, 5, true))).toMatchObject({
       maxCostUsd: 5,
       budgetLeftUsd: 3.75,

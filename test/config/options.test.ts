@@ -2,8 +2,8 @@
 // and --help built from it names each environment twin and each default.
 
 import { describe, expect, test } from "bun:test";
-import { defaultConfig, read } from "../../src/config/config.ts";
-import { helpOf, OPS_OPTIONS, SERVE_OPTIONS } from "../../src/config/options.ts";
+import { defaultConfig } from "../../src/config/config.ts";
+import { helpOf, OPS_OPTIONS, read, SERVE_OPTIONS } from "../../src/config/options.ts";
 
 describe("option table", () => {
   test("the defaults a run without flags or environment gets are the table's", () => {
