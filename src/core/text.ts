@@ -52,21 +52,29 @@ export function titleOf(html: string): string | null {
   return title === "" ? null : title.slice(0, 200);
 }
 
-// Claude's tokenizers write English prose at about 4 characters a token (4.x) and ~3.1 on the
-// 5.x tokenizer (30 % more tokens): 3.5 keeps a bound in tokens honest on both, roughly.
-const CHARS_PER_TOKEN = 3.5;
-
+/**
+ * Tokens of `text`, estimated from above for a tokenizer we cannot see: 3 UTF-8 bytes a token.
+ * English prose runs ~4 bytes a token on current tokenizers and HTML ~3; counting bytes rather
+ * than characters keeps CJK text (3 bytes a character, ~1 token each) from being undercounted
+ * 3.5×. Overcounting costs a little room; undercounting would overflow a --context-tokens window.
+ * The one estimator: site context is sized and the window checked with the same count.
+ */
 export function tokensOf(text: string): number {
-  return Math.ceil(text.length / CHARS_PER_TOKEN);
+  return Math.ceil(Buffer.byteLength(text) / BYTES_PER_TOKEN);
 }
+
+const BYTES_PER_TOKEN = 3;
+const utf8 = new TextEncoder();
 
 /** `text` shortened to about `tokens` tokens, at a word boundary, with an ellipsis. */
 export function clipTokens(text: string, tokens: number): string {
-  const max = Math.floor(tokens * CHARS_PER_TOKEN);
-  if (text.length <= max) return text;
-  const cut = text.slice(0, Math.max(0, max - 1));
+  const max = Math.floor(tokens * BYTES_PER_TOKEN);
+  if (Buffer.byteLength(text) <= max) return text;
+  // The longest prefix of whole characters within max - 3 bytes (the ellipsis is 3).
+  const { read } = utf8.encodeInto(text, new Uint8Array(Math.max(0, max - 3)));
+  const cut = text.slice(0, read);
   const space = cut.lastIndexOf(" ");
-  return `${(space > max / 2 ? cut.slice(0, space) : cut).trimEnd()}…`;
+  return `${(space > read / 2 ? cut.slice(0, space) : cut).trimEnd()}…`;
 }
 
 const STOP = new Set(

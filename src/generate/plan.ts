@@ -206,8 +206,9 @@ export function titleFromKey(key: string): string {
 
 /**
  * The context built with the largest budget (from `start`) whose measure, in the window's
- * estimate, is within `room`: context.ts counts tokens more cautiously than the context's own
- * shares do, so the budget shrinks in proportion until it fits, or the page goes without.
+ * estimate, is within `room`: the measure also counts what surrounds the context (its headings,
+ * an older site's home summary), so the budget shrinks in proportion until it fits, or the page
+ * goes without.
  */
 function fitContext(
   build: (budget: number) => string,

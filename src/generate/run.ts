@@ -3,6 +3,7 @@
 
 import type { Clock } from "../core/clock.ts";
 import { UpstreamError } from "../core/errors.ts";
+import { usd } from "../core/format.ts";
 import type { Attempt, AttemptOutcome, LlmClient, Mapping, Usage } from "../core/types.ts";
 import { ZERO_USAGE } from "../core/types.ts";
 import { encodePage } from "../encoding/encode.ts";
@@ -216,5 +217,5 @@ function coverRound(
   // The first call was reserved from an estimate when the flight started; top it up if short.
   const more = round === 1 ? Math.max(0, ceiling - reservation.amount) : ceiling;
   if (more === 0 || reservation.extend(more)) return undefined;
-  return `budget: round ${round} could cost up to $${ceiling.toFixed(4)}, more than is left`;
+  return `budget: round ${round} could cost up to ${usd(ceiling, true)}, more than is left`;
 }

@@ -8,26 +8,18 @@
 
 import { buildUserPrompt, SYSTEM_PROMPT } from "../contract/prompt.ts";
 import { UpstreamError } from "../core/errors.ts";
+import { tokensOf } from "../core/text.ts";
 import type { Usage } from "../core/types.ts";
-
-/**
- * Tokens of `text`, estimated from above for a tokenizer we cannot see: 3 UTF-8 bytes a token.
- * English prose runs ~4 bytes a token on current tokenizers and HTML ~3; overcounting costs a
- * little output room, undercounting would overflow the window.
- */
-export function estimateTokens(text: string): number {
-  return Math.ceil(Buffer.byteLength(text) / 3);
-}
 
 /** Per-message framing a chat template adds (role markers, separators), counted generously. */
 const MESSAGE_OVERHEAD_TOKENS = 8;
 
 /** The estimated prompt of a request: its system text and messages, whatever their shape. */
 export function promptTokens(system: string, messages: { content?: unknown }[]): number {
-  let tokens = estimateTokens(system) + MESSAGE_OVERHEAD_TOKENS;
+  let tokens = tokensOf(system) + MESSAGE_OVERHEAD_TOKENS;
   for (const m of messages) {
     const text = typeof m.content === "string" ? m.content : JSON.stringify(m.content);
-    tokens += estimateTokens(text) + MESSAGE_OVERHEAD_TOKENS;
+    tokens += tokensOf(text) + MESSAGE_OVERHEAD_TOKENS;
   }
   return tokens;
 }
