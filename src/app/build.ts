@@ -160,6 +160,8 @@ export function buildApp(deps: AppDeps) {
   return {
     /** A Response when it is ready at once (a cached page), else a promise of one. */
     fetch,
+    /** What the routes share, as built here (tests of one route start from it). */
+    ctx,
     generator,
     pages,
     /** Stops the purge poll and frees the page memory (the store is the caller's to close). */

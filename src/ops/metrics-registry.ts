@@ -7,6 +7,8 @@ type Labels<L extends string> = Readonly<Record<L, string>>;
 
 export interface Counter<L extends string = never> {
   inc(labels: Labels<L>, by?: number): void;
+  /** The series of `labels`, resolved once: for a caller that counts it often. Shows from now. */
+  labels(labels: Labels<L>): { inc(by?: number): void };
 }
 
 export interface Gauge<L extends string = never> {
@@ -24,6 +26,8 @@ export interface CallbackGauge<L extends string = never> {
 
 export interface Histogram<L extends string = never> {
   observe(labels: Labels<L>, value: number): void;
+  /** The series of `labels`, resolved once, as Counter.labels. */
+  labels(labels: Labels<L>): { observe(value: number): void };
 }
 
 interface Family {
@@ -43,10 +47,22 @@ export class Registry {
   counter<L extends string = never>(name: string, help: string, labels: readonly L[] = []) {
     const series = this.series<L, number>(labels);
     this.add({ name, help, type: "counter", render: () => series.lines(name, (v) => v) });
+    const check = (by: number) => {
+      if (!(by >= 0)) throw new RangeError(`${name}: a counter only goes up (got ${by})`);
+    };
     return {
       inc(l: Labels<L>, by = 1) {
-        if (!(by >= 0)) throw new RangeError(`${name}: a counter only goes up (got ${by})`);
-        series.update(l, zero, (v) => v + by);
+        check(by);
+        series.slot(l, zero).v += by;
+      },
+      labels(l: Labels<L>) {
+        const slot = series.slot(l, zero);
+        return {
+          inc(by = 1) {
+            check(by);
+            slot.v += by;
+          },
+        };
       },
     } satisfies Counter<L>;
   }
@@ -55,8 +71,12 @@ export class Registry {
     const series = this.series<L, number>(labels);
     this.add({ name, help, type: "gauge", render: () => series.lines(name, (v) => v) });
     return {
-      set: (l: Labels<L>, value: number) => series.update(l, zero, () => value),
-      inc: (l: Labels<L>, by = 1) => series.update(l, zero, (v) => v + by),
+      set: (l: Labels<L>, value: number) => {
+        series.slot(l, zero).v = value;
+      },
+      inc: (l: Labels<L>, by = 1) => {
+        series.slot(l, zero).v += by;
+      },
     } satisfies Gauge<L>;
   }
 
@@ -114,17 +134,21 @@ export class Registry {
       });
     this.add({ name, help, type: "histogram", render });
     const fresh = (): H => ({ counts: new Array(bounds.length + 1).fill(0), sum: 0, count: 0 });
+    const add = (h: H, value: number) => {
+      // Buckets are "less than or equal"; the last slot (i === bounds.length) is +Inf.
+      let i = 0;
+      while (i < bounds.length && !(value <= (bounds[i] as number))) i++;
+      h.counts[i] = (h.counts[i] ?? 0) + 1;
+      h.sum += value;
+      h.count++;
+    };
     return {
       observe(l: Labels<L>, value: number) {
-        series.update(l, fresh, (h) => {
-          // Buckets are "less than or equal"; the last slot is +Inf.
-          const i = bounds.findIndex((b) => value <= b);
-          const slot = i === -1 ? bounds.length : i;
-          h.counts[slot] = (h.counts[slot] ?? 0) + 1;
-          h.sum += value;
-          h.count++;
-          return h;
-        });
+        add(series.slot(l, fresh).v, value);
+      },
+      labels(l: Labels<L>) {
+        const h = series.slot(l, fresh).v;
+        return { observe: (value: number) => add(h, value) };
       },
     } satisfies Histogram<L>;
   }
@@ -148,7 +172,8 @@ export class Registry {
   /** Values by label values, kept in first-seen order so scrapes are stable. */
   private series<L extends string, V>(labels: readonly L[]) {
     checkLabels(labels);
-    const map = new Map<string, { values: string[]; v: V }>();
+    type Slot = { values: string[]; v: V };
+    const map = new Map<string, Slot>();
     const valuesOf = (l: Labels<L>) =>
       labels.map((n) => {
         const v = l[n];
@@ -156,12 +181,16 @@ export class Registry {
         return v;
       });
     return {
-      update(l: Labels<L>, initial: () => V, fn: (v: V) => V) {
+      /** The series of `l`, made (at `initial()`) when first asked for. */
+      slot(l: Labels<L>, initial: () => V): Slot {
         const values = valuesOf(l);
         const key = JSON.stringify(values);
-        const s = map.get(key);
-        if (s) s.v = fn(s.v);
-        else map.set(key, { values, v: fn(initial()) });
+        let s = map.get(key);
+        if (!s) {
+          s = { values, v: initial() };
+          map.set(key, s);
+        }
+        return s;
       },
       entries: () => [...map.values()].map((s) => [s.values, s.v] as const),
       lines(name: string, value: (v: V) => number): string[] {

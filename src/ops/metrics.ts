@@ -6,14 +6,7 @@ import type { RoleName } from "../core/role.ts";
 import type { Usage } from "../core/types.ts";
 import { Registry } from "./metrics-registry.ts";
 
-export {
-  type CallbackGauge,
-  type Counter,
-  type Gauge,
-  type Histogram,
-  type Reading,
-  Registry,
-} from "./metrics-registry.ts";
+export { Registry } from "./metrics-registry.ts";
 
 /** How a request was served; the log line uses the same words. */
 export type RequestOutcome =
@@ -77,6 +70,14 @@ export function createRabbitholeMetrics(registry = new Registry()) {
     ["role"],
   );
 
+  // Every request is counted: its series are resolved once per outcome and status, not per hit
+  // (labels to values, to a key, to the series, twice).
+  type PerOutcome = {
+    duration: ReturnType<typeof requestDuration.labels>;
+    byStatus: Map<number, ReturnType<typeof requests.labels>>;
+  };
+  const perOutcome = new Map<RequestOutcome, PerOutcome>();
+
   return {
     registry,
     requests,
@@ -90,8 +91,18 @@ export function createRabbitholeMetrics(registry = new Registry()) {
     role,
     /** Count one answered request and its duration. */
     request(outcome: RequestOutcome, status: number, seconds: number) {
-      requests.inc({ outcome, status: String(status) });
-      requestDuration.observe({ outcome }, seconds);
+      let o = perOutcome.get(outcome);
+      if (!o) {
+        o = { duration: requestDuration.labels({ outcome }), byStatus: new Map() };
+        perOutcome.set(outcome, o);
+      }
+      let count = o.byStatus.get(status);
+      if (!count) {
+        count = requests.labels({ outcome, status: String(status) });
+        o.byStatus.set(status, count);
+      }
+      count.inc();
+      o.duration.observe(seconds);
     },
     /** Count one generation attempt with what it consumed and cost (failed ones too). */
     generation(model: string, outcome: string, usage: Usage, costUsd: number) {

@@ -54,6 +54,23 @@ describe("exposition", () => {
     ]);
   });
 
+  test("a series resolved once (labels()) counts into the same sample, shown from then on", () => {
+    const r = new Registry();
+    const c = r.counter("hits_total", "Hits.", ["outcome"]);
+    const h = r.histogram("t_seconds", "T.", [1], ["outcome"]);
+    const hit = c.labels({ outcome: "hit" });
+    const hitTime = h.labels({ outcome: "hit" });
+    expect(r.expose()).toContain('hits_total{outcome="hit"} 0');
+    hit.inc();
+    c.inc({ outcome: "hit" }, 2);
+    hitTime.observe(0.5);
+    h.observe({ outcome: "hit" }, 2);
+    expect(r.expose()).toContain('hits_total{outcome="hit"} 3');
+    expect(r.expose()).toContain('t_seconds_bucket{outcome="hit",le="1"} 1');
+    expect(r.expose()).toContain('t_seconds_count{outcome="hit"} 2');
+    expect(() => hit.inc(-1)).toThrow("a counter only goes up (got -1)");
+  });
+
   test("callback gauges are read at scrape time; a throwing source drops only its own samples", () => {
     const r = new Registry();
     let n = 1;

@@ -43,7 +43,7 @@ export function runAction(
 }
 
 async function rollback(deps: ActionDeps, key: string, form: URLSearchParams): Promise<Response> {
-  const busy = (k: string) => deps.generator.list().some((f) => f.key === k);
+  const busy = (k: string) => deps.generator.get(k) !== undefined;
   const code = await rollbackAction({ store: deps.store, clock: deps.clock, busy }, key, form);
   deps.logger.info("admin action", { action: "rollback", key, result: code });
   return seeOther(versionsUrl(key, code));

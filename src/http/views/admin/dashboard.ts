@@ -9,6 +9,7 @@ import type { Bible } from "../../../store/memory.ts";
 import type { KeptSummary } from "../../../store/versions.ts";
 import { type Html, html } from "../html.ts";
 import { hole } from "../layout.ts";
+import { type Flash, flashBanner } from "./login.ts";
 import { adminPage } from "./page.ts";
 import { pagesTable } from "./pages-table.ts";
 import { type NodeStates, renderDepths, renderSiteMap } from "./site-map.ts";
@@ -27,19 +28,16 @@ export interface DashboardData {
   reservedUsd: number;
   now: number;
   csrf: string;
-  flash: { tone: "ok" | "bad"; html: Html } | null;
+  flash: Flash | null;
   /** Site memory's bible, or null when the site has none (yet, or --memory off). */
   bible: Bible | null;
 }
 
 export function dashboard(d: DashboardData): string {
-  const flash = d.flash
-    ? html`<p class="flash${d.flash.tone === "bad" ? " bad" : ""}" role="status">${d.flash.html}</p>`
-    : "";
   return adminPage(
     "rabbithole admin",
     html`${header(d)}
-${flash}
+${flashBanner(d.flash)}
 ${cards(d)}
 ${spendByModel(d.stats.byModel)}
 ${flights(d)}

@@ -73,13 +73,22 @@ const FLASHES: Record<FlashCode, { tone: "ok" | "bad"; text: (key: Html) => Html
   },
 };
 
+/** What an action left to show: its words (the key escaped) and whether it went well. */
+export type Flash = { tone: "ok" | "bad"; html: Html };
+
+/** A flash as the dashboard and the versions page show it, or nothing. */
+export function flashBanner(flash: Flash | null): Html | string {
+  if (!flash) return "";
+  return html`<p class="flash${flash.tone === "bad" ? " bad" : ""}" role="status">${flash.html}</p>`;
+}
+
 /** The dashboard URL that shows a flash after an action. */
 export function flashUrl(code: FlashCode, key: string): string {
   return `/__admin?${new URLSearchParams({ done: code, key })}`;
 }
 
 /** The flash a dashboard URL asks for, as HTML, or null. */
-export function flashFrom(url: string): { tone: "ok" | "bad"; html: Html } | null {
+export function flashFrom(url: string): Flash | null {
   const q = new URL(url).searchParams;
   const code = q.get("done") ?? "";
   if (!Object.hasOwn(FLASHES, code)) return null;

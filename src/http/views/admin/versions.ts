@@ -6,7 +6,7 @@ import { bytes, usd, when } from "../../../core/format.ts";
 import type { KeptSummary, PageVersion } from "../../../store/versions.ts";
 import { type Html, html } from "../html.ts";
 import { sameSiteHref } from "../layout.ts";
-import type { FlashCode } from "./login.ts";
+import { type Flash, type FlashCode, flashBanner } from "./login.ts";
 import { adminPage } from "./page.ts";
 
 /** At most this many rows on the dashboard: the versions page of any key is one URL away. */
@@ -41,14 +41,11 @@ export interface VersionsView {
   key: string;
   versions: PageVersion[];
   csrf: string;
-  flash: { tone: "ok" | "bad"; html: Html } | null;
+  flash: Flash | null;
 }
 
 export function versionsPage(v: VersionsView): string {
   const key = v.key;
-  const flash = v.flash
-    ? html`<p class="flash${v.flash.tone === "bad" ? " bad" : ""}" role="status">${v.flash.html}</p>`
-    : "";
   const rows = [...v.versions].reverse().map((p) => versionRow(v.key, p));
   const table = v.versions.length
     ? html`<form method="post" action="/__admin/rollback"><input type="hidden" name="csrf" \
@@ -61,7 +58,7 @@ value="${v.csrf}"><input type="hidden" name="key" value="${key}"><div class="scr
     `Versions of ${v.key} · rabbithole admin`,
     html`<header class="top"><h1>Versions of <code>${key}</code></h1>
 <a class="button sm" href="/__admin#versions">Back to the dashboard</a></header>
-${flash}
+${flashBanner(v.flash)}
 <p class="hint">Rolling back makes a kept version the page every visitor gets, at once; the page
 it replaces is kept in turn. <a href="${sameSiteHref(v.key)}" target="_blank" rel="noopener">Open
 the page</a></p>
